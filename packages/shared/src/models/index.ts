@@ -1,0 +1,3 @@
+export * from './jsonld.js';
+export * from './stackSpec.js';
+export * from './host.js';
