@@ -1,0 +1,165 @@
+/**
+ * Request and response messages of the HTTP API (DESIGN.md §9). The controller validates bodies with these
+ * schemas and the typed clients (CLI, agent) parse responses with them, so both ends share one contract.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.js';
+import {
+  agentTaskDocument,
+  publishedPort,
+  TASK_STATUSES,
+  TASK_TYPES,
+  taskError,
+  taskProgress,
+  taskResult,
+  targetPayload,
+} from './agentTask.js';
+import { hostLoad, hostResources } from './host.js';
+import { stringMap } from './jsonld.js';
+import { issueSchema, STACK_STATUSES } from './stack.js';
+import { STACK_FORMATS } from './stackSpec.js';
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.enum(ERROR_CODES as [string, ...string[]]),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorResponse = z.infer<typeof errorResponse>;
+
+/** `POST /api/v1/stacks` → 202. */
+export const deployStackResponse = z.object({
+  stackId: z.string(),
+  name: z.string(),
+  generation: z.number().int().min(1),
+  status: z.enum(STACK_STATUSES),
+  format: z.enum(STACK_FORMATS),
+  location: z.string(),
+  taskIds: z.array(z.string()),
+  warnings: z.array(issueSchema),
+});
+export type DeployStackResponse = z.infer<typeof deployStackResponse>;
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Opaque cursor from the previous page's `next`. */
+  cursor: z.string().optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next: z.string().optional() });
+}
+
+/** `POST /api/v1/agents/:hostId/register`. */
+export const registerAgentRequest = z.object({
+  address: z.string().min(1),
+  datacenter: z.string().optional(),
+  labels: stringMap.default({}),
+  resources: hostResources,
+  dockerVersion: z.string().optional(),
+  os: z.string().optional(),
+  arch: z.string().optional(),
+  agentVersion: z.string().optional(),
+});
+export type RegisterAgentRequest = z.infer<typeof registerAgentRequest>;
+
+export const registerAgentResponse = z.object({
+  hostId: z.string(),
+  /** Identifies this agent process; claims and leases are bound to it. */
+  agentSession: z.string(),
+  heartbeatIntervalSeconds: z.number().int().positive(),
+  leaseSeconds: z.number().int().positive(),
+});
+export type RegisterAgentResponse = z.infer<typeof registerAgentResponse>;
+
+/** One container the agent found on its host with Graphium's labels. */
+export const inventoryEntry = z.object({
+  dockerName: z.string(),
+  containerId: z.string(),
+  state: z.string(),
+  stack: z.string().optional(),
+  container: z.string().optional(),
+  taskId: z.string().optional(),
+  specHash: z.string().optional(),
+  ports: z.array(publishedPort).default([]),
+});
+export type InventoryEntry = z.infer<typeof inventoryEntry>;
+
+/** `POST /api/v1/agents/:hostId/heartbeat`. */
+export const heartbeatRequest = z.object({
+  agentSession: z.string().min(1),
+  load: hostLoad,
+  usedHostPorts: z.array(z.number().int().min(1).max(65535)).default([]),
+  inventory: z.array(inventoryEntry).optional(),
+});
+export type HeartbeatRequest = z.infer<typeof heartbeatRequest>;
+
+/** `POST /api/v1/agents/:hostId/tasks/claim?wait=30`. */
+export const claimRequest = z.object({
+  agentSession: z.string().min(1),
+  /** How many tasks the agent can start now (its free concurrency). */
+  max: z.number().int().min(1).max(100).default(1),
+});
+export type ClaimRequest = z.infer<typeof claimRequest>;
+
+export const claimResponse = z.object({ tasks: z.array(agentTaskDocument) });
+export type ClaimResponse = z.infer<typeof claimResponse>;
+
+/** `PUT /api/v1/tasks/:id/status`: every write after the claim proves ownership with the lease token. */
+export const taskStatusUpdate = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('running'),
+    leaseToken: z.string().min(1),
+    progress: taskProgress.optional(),
+  }),
+  z.object({
+    status: z.literal('completed'),
+    leaseToken: z.string().min(1),
+    result: taskResult,
+  }),
+  z.object({
+    status: z.literal('failed'),
+    leaseToken: z.string().min(1),
+    error: taskError,
+  }),
+  z.object({
+    /** Hand the task back unfinished (agent shutting down); it returns to `pending` without an attempt. */
+    status: z.literal('released'),
+    leaseToken: z.string().min(1),
+  }),
+]);
+export type TaskStatusUpdate = z.infer<typeof taskStatusUpdate>;
+
+/** `POST /api/v1/tasks`: a task made by hand (automation), for a container Graphium manages. */
+export const createTaskRequest = z.object({
+  hostId: z.string().min(1),
+  taskType: z.enum(TASK_TYPES).exclude(['deploy']),
+  containerName: z.string().min(1),
+  stackId: z.string().optional(),
+  priority: z.number().int().min(0).max(10).optional(),
+  payload: targetPayload.omit({ kind: true, containerName: true }).partial().optional(),
+});
+export type CreateTaskRequest = z.infer<typeof createTaskRequest>;
+
+export const taskListQuery = listQuery.extend({
+  hostId: z.string().optional(),
+  stackId: z.string().optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  taskType: z.enum(TASK_TYPES).optional(),
+});
+export type TaskListQuery = z.infer<typeof taskListQuery>;
+
+const countsOf = <T extends readonly [string, ...string[]]>(keys: T) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int().min(0)])) as Record<T[number], z.ZodNumber>);
+
+/** `GET /api/v1/tasks/stats`. */
+export const taskStatsResponse = z.object({
+  total: z.number().int().min(0),
+  byStatus: countsOf(TASK_STATUSES),
+  byType: countsOf(TASK_TYPES),
+  byHost: z.record(z.string(), countsOf(TASK_STATUSES)),
+});
+export type TaskStatsResponse = z.infer<typeof taskStatsResponse>;
+
+export const stackListQuery = listQuery.extend({ status: z.enum(STACK_STATUSES).optional() });
