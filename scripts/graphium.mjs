@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The README's two commands land here (`npm start`, `npm test`), so a fresh machine with Node and npm but
+// no pnpm needs nothing else: this script finds or fetches the pinned pnpm, installs from the lockfile,
+// builds, and then starts Graphium or runs every test tier.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmVersion = packageManager.replace(/^pnpm@/, '');
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function must(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) {
+    console.error(`\n✗ ${command} ${args.join(' ')} exited with ${status}`);
+    process.exit(status);
+  }
+}
+
+/** The pinned pnpm: the one on PATH when its version matches, else the same version through npx. */
+function pnpmCommand() {
+  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
+  if (probe.status === 0 && probe.stdout.trim() === pnpmVersion) return ['pnpm', []];
+  return ['npx', ['--yes', `pnpm@${pnpmVersion}`]];
+}
+
+function pnpm(args) {
+  const [command, prefix] = pnpmCommand();
+  must(command, [...prefix, ...args]);
+}
+
+function prepare() {
+  pnpm(['install', '--frozen-lockfile', '--prefer-offline']);
+  pnpm(['exec', 'tsc', '-b']);
+}
+
+function test() {
+  prepare();
+  pnpm(['exec', 'eslint', '.']);
+  pnpm(['exec', 'tsc', '-p', 'packages/shared/bench', '--noEmit']);
+  const reportDir = join(root, '.graphium', 'test');
+  rmSync(reportDir, { recursive: true, force: true });
+  mkdirSync(reportDir, { recursive: true });
+  const report = join(reportDir, 'jest.json');
+  const [command, prefix] = pnpmCommand();
+  const status = run(command, [...prefix, 'exec', 'jest', '--ci', '--json', `--outputFile=${report}`]);
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(report, 'utf8'));
+  } catch {
+    console.error('✗ jest wrote no report');
+    process.exit(status || 1);
+  }
+  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+  // One plain closing line that any CI reader understands.
+  console.log(`\ntests: ${summary.numPassedTests} passed, ${failed} failed, ${summary.numPendingTests} skipped`);
+  if (summary.numTotalTests === 0) {
+    console.error('✗ no test ran');
+    process.exit(1);
+  }
+  process.exit(status === 0 && failed === 0 ? 0 : 1);
+}
+
+function start() {
+  prepare();
+  must('node', [join(root, 'packages/controller/dist/main.js'), 'serve', ...process.argv.slice(3)]);
+}
+
+function bench(name) {
+  const scripts = { placement: 'packages/shared/bench/placement.ts' };
+  const script = scripts[name];
+  if (!script) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(scripts).join(', ')}`);
+    process.exit(2);
+  }
+  prepare();
+  pnpm(['exec', 'tsx', script, ...process.argv.slice(4)]);
+}
+
+const [, , command, arg] = process.argv;
+switch (command) {
+  case 'test':
+    test();
+    break;
+  case 'start':
+    start();
+    break;
+  case 'bench':
+    bench(arg);
+    break;
+  default:
+    console.error('usage: node scripts/graphium.mjs test | start [controller flags] | bench NAME');
+    process.exit(2);
+}
