@@ -2,6 +2,8 @@ import {
   agentTaskDocument,
   createTaskRequest,
   deploymentEvent,
+  deploymentStateDocument,
+  deploymentStateIdOf,
   GRAPHIUM_CONTEXT,
   hostDocument,
   hostSnapshotOf,
@@ -174,5 +176,55 @@ describe('task stats response', () => {
     });
     expect(stats.success).toBe(false);
     expect(stats.error?.issues[0]?.path).toEqual(['byType', 'remove']);
+  });
+});
+
+describe('deployment state document', () => {
+  const state = {
+    '@type': 'DeploymentState',
+    '@id': deploymentStateIdOf('stack:web'),
+    stackId: 'stack:web',
+    generation: 1,
+    status: 'deploying',
+    phase: 'deploying',
+    progress: 40,
+    strategy: 'manual',
+    seed: 7,
+    placements: {
+      'nginx-1': { hostId: 'vm1', hostAddress: '10.0.0.1', status: 'pulling', taskId: 't1' },
+    },
+    explanation: {
+      'nginx-1': {
+        container: 'nginx-1',
+        strategy: 'manual',
+        hostsEvaluated: 3,
+        hostsEligible: 1,
+        filtered: [{ hostId: 'vm2', reason: 'pinned', message: 'container is pinned to vm1' }],
+        filteredCounts: { pinned: 2 },
+        filteredOmitted: 1,
+        top: [{ hostId: 'vm1', score: 100, terms: [{ name: 'base', value: 100 }] }],
+        chosen: 'vm1',
+        decidedBy: 'pinned by locatedInHost',
+      },
+    },
+    dateModified: now,
+  };
+
+  it('keeps placements with per-container progress and the explanation', () => {
+    const parsed = deploymentStateDocument.parse(state);
+    expect(parsed['@id']).toBe('deployment:stack:web');
+    expect(parsed.placements['nginx-1']).toMatchObject({ status: 'pulling', ports: [] });
+  });
+
+  it('rejects progress over 100 and an unknown container status', () => {
+    const bad = deploymentStateDocument.safeParse({
+      ...state,
+      progress: 101,
+      placements: { 'nginx-1': { hostId: 'vm1', hostAddress: 'a', status: 'sleeping' } },
+    });
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'placements.nginx-1.status',
+      'progress',
+    ]);
   });
 });

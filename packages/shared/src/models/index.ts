@@ -13,6 +13,8 @@ export * from './jsonld.js';
 export * from './stackSpec.js';
 export * from './host.js';
 export * from './stack.js';
+export * from './placement.js';
+export * from './deploymentState.js';
 export * from './agentTask.js';
 export * from './event.js';
 export * from './api.js';
