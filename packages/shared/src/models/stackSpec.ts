@@ -38,8 +38,10 @@ export const healthCheckSpec = z.object({
   type: z.enum(HEALTH_CHECK_TYPES),
   path: z.string().optional(),
   port: z.number().int().min(1).max(65535).optional(),
-  /** For `exec`: argv; a single string is run by the container's shell. */
+  /** For `exec`: the argv to run (Docker `CMD`), or with `shell` one command line (Docker `CMD-SHELL`). */
   command: z.array(z.string()).optional(),
+  /** `command[0]` is a command line for the container's shell; false runs `command` directly (no shell needed). */
+  shell: z.boolean().default(false),
   interval: z.number().positive().default(10),
   timeout: z.number().positive().default(5),
   retries: z.number().int().min(0).default(3),

@@ -68,8 +68,6 @@ export function portKey(port: number, protocol: 'tcp' | 'udp'): number {
 }
 
 export interface NeedOptions {
-  /** The stack's defaultHost pins only under the manual strategy (elsewhere it is a hint the strategy overrides). */
-  useDefaultHost: boolean;
   /** The datacenter the datacenter strategy chose for the whole stack. */
   strategyDatacenter?: string | undefined;
 }
@@ -94,7 +92,7 @@ export function constraintsByContainer(stack: StackSpec): (containerName: string
 export function needOf(
   container: ContainerSpec,
   stack: StackSpec,
-  options: NeedOptions,
+  options: NeedOptions = {},
   constraints: readonly HostConstraint[] = constraintsByContainer(stack)(container.name),
 ): ContainerNeed {
   const pins: Pin[] = [];
@@ -105,7 +103,7 @@ export function needOf(
   // The stack's default host yields to anything that names a host for this container; a container's own
   // locatedInHost and a hostConstraint targetHost do not yield to each other (both pin: a conflict fails).
   const targeted = container.host !== undefined || constraints.some((c) => c.targetHost !== undefined);
-  if (!targeted && options.useDefaultHost && stack.defaultHost !== undefined) addPin(stack.defaultHost, 'defaultHost');
+  if (!targeted && stack.defaultHost !== undefined) addPin(stack.defaultHost, 'defaultHost');
 
   const datacenters: DatacenterRule[] = [];
   const addDatacenter = (name: string, source: DatacenterSource) => {

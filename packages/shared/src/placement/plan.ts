@@ -82,7 +82,22 @@ function rescore(host: HostState, hostOnly: readonly Ranker[], ctx: RankContext)
  */
 const CACHE_LIMIT = 256;
 
+/**
+ * Places every container of the stack. In `single-host` mode the whole stack shares one host: the host of a
+ * pinned container when there is one, else the host the strategy picks for the first container in dependency
+ * order; the others are then pinned there as if it were the stack's defaultHost.
+ */
 export function plan(snapshot: PlacementSnapshot, stack: StackSpec, options: PlanOptions): PlanResult {
+  const result = planEach(snapshot, stack, options);
+  if (stack.deployment.mode !== 'single-host' || !result.ok) return result;
+  if (new Set(Object.values(result.placements).map((p) => p.hostId)).size <= 1) return result;
+  const pinned = stack.containers.find((c) => c.host !== undefined);
+  const first = pinned ?? stack.containers[placementOrder(stack.containers)[0]!]!;
+  const anchor = result.placements[first.name]!.hostId;
+  return planEach(snapshot, { ...stack, defaultHost: anchor }, options);
+}
+
+function planEach(snapshot: PlacementSnapshot, stack: StackSpec, options: PlanOptions): PlanResult {
   const seed = (options.seed ?? seedFromStackId(options.stackId)) >>> 0;
   const limit = Math.max(0, options.explainLimit ?? DEFAULT_EXPLAIN_LIMIT);
   const columns = new FleetColumns(snapshot.hosts.length);

@@ -13,8 +13,9 @@ export type PlacementStrategy = DeploymentSpec['placementStrategy'];
  *  - auto: the DESIGN.md score; the stack's targetDatacenter is a preference (−20 outside it).
  *  - manual: like auto, but every container must be narrowed by the user (a pin — locatedInHost, the
  *    stack's defaultHost, a hostConstraint targetHost — or a constraint: requiredDatacenter, minCpu,
- *    minMemory, labels). The stack's defaultHost pins only here: under the other strategies the strategy
- *    itself decides where containers go, and only a container's own locatedInHost pins it.
+ *    minMemory, labels).
+ *  Under every strategy the stack's defaultHost pins the containers that name no host of their own (the same
+ *  precedence validation/pins.ts applies before planning).
  *  - spread: fewest containers (counting this plan) wins.
  *  - datacenter: one datacenter for the whole stack (datacenterChoice.ts) becomes a requirement of every
  *    container, then spread inside it.
@@ -35,16 +36,15 @@ export interface StrategySetup {
 
 export function setUpStrategy(stack: StackSpec, fleet: FleetIndex): StrategySetup {
   const strategy = stack.deployment.placementStrategy;
-  const useDefaultHost = strategy === 'manual';
   const constraintsOf = constraintsByContainer(stack);
-  let needs = stack.containers.map((c) => needOf(c, stack, { useDefaultHost }, constraintsOf(c.name)));
+  let needs = stack.containers.map((c) => needOf(c, stack, {}, constraintsOf(c.name)));
   let datacenter: DatacenterChoice | undefined;
   if (strategy === 'datacenter') {
     datacenter = chooseDatacenter(stack, fleet, needs);
     if (datacenter !== undefined) {
       const strategyDatacenter = datacenter.name;
       needs = stack.containers.map((c) =>
-        needOf(c, stack, { useDefaultHost, strategyDatacenter }, constraintsOf(c.name)),
+        needOf(c, stack, { strategyDatacenter }, constraintsOf(c.name)),
       );
     }
   }

@@ -97,12 +97,13 @@ const stackArb = (options: { pins?: boolean; constraints?: boolean; strategies?:
         strategy: fc.constantFrom(...(options.strategies ?? STRATEGIES)),
         target: fc.constantFrom(undefined, 'dc1', 'dc2'),
         constraints: options.constraints === false ? fc.constant([]) : fc.array(constraintArb(n), { maxLength: 3 }),
+        defaultHost: options.pins === false ? fc.constant(undefined) : fc.constantFrom(undefined, 'h1'),
       })
       .map((r) =>
         stack(
           r.containers.map((c) => (options.pins === false ? { ...c, host: undefined } : c)),
           { placementStrategy: r.strategy, targetDatacenter: r.target, hostConstraints: r.constraints },
-          { defaultHost: 'h1' },
+          r.defaultHost === undefined ? {} : { defaultHost: r.defaultHost },
         ),
       ),
   );
@@ -124,7 +125,7 @@ function referencePlan(c: Case, datacenter: string | undefined) {
   const counts: Record<string, Record<string, number>> = {};
   for (const i of placementOrder(c.stack.containers)) {
     const container = c.stack.containers[i]!;
-    const need = needOf(container, c.stack, { useDefaultHost: strategy === 'manual', strategyDatacenter: datacenter });
+    const need = needOf(container, c.stack, { strategyDatacenter: datacenter });
     if (strategy === 'manual' && !need.constrained) continue;
     if (strategy === 'datacenter' && datacenter === undefined) continue;
     const dependencyHosts = new Map<number, string[]>();
@@ -226,7 +227,7 @@ describe('placement properties', () => {
         const rankers = rankersFor(strategy);
         for (const container of c.stack.containers) {
           const e = result.explanation[container.name]!;
-          const need = needOf(container, c.stack, { useDefaultHost: false });
+          const need = needOf(container, c.stack);
           let min = BASE_SCORE;
           let max = BASE_SCORE;
           for (const r of rankers) {

@@ -58,10 +58,15 @@ describe('auto strategy', () => {
     expect(result.explanation.web!.decidedBy).toBe('pinned by locatedInHost');
   });
 
-  it('ignores the stack defaultHost outside the manual strategy', () => {
-    const hosts = [host('h1', { load: load(90, 0.9, 20) }), host('h2')];
-    const result = plan({ hosts }, stack([{ name: 'web' }], {}, { defaultHost: 'h1' }), opts);
-    expect(placed(result)).toEqual({ web: 'h2' });
+  it('pins to the stack defaultHost under every strategy, below a container\'s own host', () => {
+    const hosts = [host('h1', { load: load(90, 0.9, 20) }), host('h2'), host('h3')];
+    const result = plan(
+      { hosts },
+      stack([{ name: 'web' }, { name: 'api', host: 'h3' }], { placementStrategy: 'spread' }, { defaultHost: 'h1' }),
+      opts,
+    );
+    expect(placed(result)).toEqual({ web: 'h1', api: 'h3' });
+    expect(result.explanation.web!.decidedBy).toBe('pinned by defaultHost');
   });
 
   it('applies hostConstraints without containerName to every container', () => {
@@ -275,5 +280,27 @@ describe('datacenter strategy', () => {
     const [error] = failures(plan({ hosts }, stack([{ name: 'web' }], { placementStrategy: 'datacenter' }), opts));
     expect(error!.message).toContain('the datacenter strategy found no online host with a datacenter');
     expect(error!.unmet).toEqual({ offline: 1, datacenter: 1 });
+  });
+});
+
+describe('single-host mode', () => {
+  it('keeps the whole stack on the host chosen for its first container', () => {
+    const hosts = [host('h1'), host('h2'), host('h3')];
+    const result = plan(
+      { hosts },
+      stack(names(3), { placementStrategy: 'spread', mode: 'single-host' }),
+      opts,
+    );
+    expect(new Set(Object.values(placed(result))).size).toBe(1);
+  });
+
+  it('follows a pinned container', () => {
+    const hosts = [host('h1'), host('h2'), host('h3')];
+    const result = plan(
+      { hosts },
+      stack([{ name: 'a' }, { name: 'b', host: 'h3' }, { name: 'c' }], { placementStrategy: 'spread', mode: 'single-host' }),
+      opts,
+    );
+    expect(placed(result)).toEqual({ a: 'h3', b: 'h3', c: 'h3' });
   });
 });
