@@ -8,6 +8,7 @@ import {
   hostDocument,
   hostSnapshotOf,
   isTerminalTaskStatus,
+  queueKeyOf,
   stackDocument,
   stackIdOf,
   TASK_PRIORITY,
@@ -28,6 +29,7 @@ const deployTask = {
   generation: 2,
   containerName: 'nginx-1',
   priority: TASK_PRIORITY.deploy,
+  queueKey: queueKeyOf(TASK_PRIORITY.deploy, now),
   payload: {
     kind: 'deploy',
     containerName: 'web-nginx-1',
@@ -226,5 +228,18 @@ describe('deployment state document', () => {
       'placements.nginx-1.status',
       'progress',
     ]);
+  });
+});
+
+describe('queueKeyOf', () => {
+  it('sorts higher priority first, then older first, as plain strings', () => {
+    const keys = [
+      queueKeyOf(5, '2026-01-01T00:00:02.000Z'),
+      queueKeyOf(7, '2026-01-01T00:00:09.000Z'),
+      queueKeyOf(5, '2026-01-01T00:00:01.000Z'),
+      queueKeyOf(10, '2026-01-01T00:00:05.000Z'),
+      queueKeyOf(0, '2026-01-01T00:00:00.000Z'),
+    ];
+    expect([...keys].sort()).toEqual([keys[3], keys[1], keys[2], keys[0], keys[4]]);
   });
 });

@@ -38,6 +38,10 @@ export const endpointBinding = z.object({
   container: z.string().min(1),
   /** Its container port whose published host port is wanted. */
   containerPort: z.number().int().min(1).max(65535),
+  /** Where the dependency was placed. */
+  hostAddress: z.string().min(1),
+  /** The dependency's deploy task, whose result carries the published port. */
+  taskId: z.string().min(1),
 });
 
 export const deployPayload = z.object({
@@ -122,6 +126,10 @@ export const agentTaskDocument = jsonLdDocument('AgentTask').extend({
   dependsOn: z.array(z.string()).default([]),
   /** Subset of `dependsOn` that must also have reported healthy. */
   dependsOnHealthy: z.array(z.string()).default([]),
+  /** Hosts of the tasks that depend on this one: woken when it completes, so they claim without delay. */
+  wakeHosts: z.array(z.string()).default([]),
+  /** Claim order in one sortable string: priority (high first), then age (old first). See queueKeyOf. */
+  queueKey: z.string().min(1),
   attempt: z.number().int().min(0).default(0),
   maxAttempts: z.number().int().min(1).default(DEFAULT_MAX_ATTEMPTS),
   timeoutSeconds: z.number().int().positive().default(DEFAULT_TASK_TIMEOUT_SECONDS),
@@ -136,6 +144,14 @@ export const agentTaskDocument = jsonLdDocument('AgentTask').extend({
   completedAt: isoTimestamp.optional(),
 });
 export type AgentTaskDocument = z.infer<typeof agentTaskDocument>;
+
+/**
+ * Mango cannot sort priority descending and age ascending in one index (mixed directions), so both go into
+ * one ascending key: `(10 − priority)` as two digits, then the creation time.
+ */
+export function queueKeyOf(priority: number, dateCreated: string): string {
+  return `${String(10 - priority).padStart(2, '0')}:${dateCreated}`;
+}
 
 /** Deterministic id, so planning the same generation twice never duplicates a task. */
 export function taskId(stackId: string, generation: number, container: string, taskType: TaskType): string {

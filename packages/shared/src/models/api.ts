@@ -100,6 +100,11 @@ export const claimRequest = z.object({
   agentSession: z.string().min(1),
   /** How many tasks the agent can start now (its free concurrency). */
   max: z.number().int().min(1).max(100).default(1),
+  /**
+   * Tasks the agent is working on. A task claimed by this session but not listed here was claimed by a
+   * response that never reached the agent: it is handed again instead of waiting for its lease to expire.
+   */
+  holding: z.array(z.string()).default([]),
 });
 export type ClaimRequest = z.infer<typeof claimRequest>;
 

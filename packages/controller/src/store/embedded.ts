@@ -1,0 +1,63 @@
+/**
+ * The embedded CouchDB-compatible store: PouchDB on LevelDB, served by express-pouchdb on a random loopback
+ * port, so the controller talks to it through nano exactly as it talks to a real CouchDB (one data path).
+ * Only the controller can reach it: it binds 127.0.0.1 and demands a random bearer token.
+ *
+ * express-pouchdb runs in minimum mode plus Mango (`routes/find`) and without compression (compression
+ * buffers continuous `_changes` feeds; see STORE-NOTES.md). One process per data directory: LevelDB locks it.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import expressPouchdb from 'express-pouchdb';
+import PouchDB from 'pouchdb-node';
+
+export interface EmbeddedStore {
+  /** Base URL of the store on loopback. */
+  url: string;
+  /** Bearer token every request to the store must carry. */
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedStore(options: { dataDir: string }): Promise<EmbeddedStore> {
+  const dataDir = join(options.dataDir, 'store');
+  mkdirSync(dataDir, { recursive: true });
+  const Pouch = PouchDB.defaults({ prefix: `${dataDir}/` });
+  const app = expressPouchdb(Pouch, {
+    mode: 'minimumForPouchDB',
+    overrideMode: { include: ['routes/find'] },
+    logPath: join(dataDir, 'log.txt'),
+    configPath: join(dataDir, 'config.json'),
+  });
+  const token = randomBytes(32).toString('base64url');
+  const expected = Buffer.from(`Bearer ${token}`);
+  const server: Server = createServer((req, res) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'unauthorized', reason: 'embedded store: bearer token required' }));
+      return;
+    }
+    app(req, res);
+  });
+  // Long-polls and continuous feeds may stay open for a long time; Node's default request timeout would cut them.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('embedded store: no TCP address');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
