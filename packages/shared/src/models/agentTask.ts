@@ -120,6 +120,8 @@ export const agentTaskDocument = jsonLdDocument('AgentTask').extend({
   hostId: z.string().min(1),
   stackId: z.string().min(1).optional(),
   generation: z.number().int().min(0).optional(),
+  /** The stack operation (deploy, stop, start, remove) within the generation that made this task. */
+  operation: z.number().int().min(0).optional(),
   containerName: z.string().min(1),
   priority: z.number().int().min(0).max(10),
   payload: taskPayload,

@@ -14,9 +14,12 @@ import {
   taskResult,
   targetPayload,
 } from './agentTask.js';
-import { hostLoad, hostResources } from './host.js';
+import { deploymentStateDocument } from './deploymentState.js';
+import { deploymentEvent } from './event.js';
+import { hostDocument, hostLoad, hostResources } from './host.js';
 import { stringMap } from './jsonld.js';
-import { issueSchema, STACK_STATUSES } from './stack.js';
+import { planExplanation } from './placement.js';
+import { issueSchema, STACK_STATUSES, stackDocument } from './stack.js';
 import { STACK_FORMATS } from './stackSpec.js';
 
 export const errorResponse = z.object({
@@ -168,3 +171,71 @@ export const taskStatsResponse = z.object({
 export type TaskStatsResponse = z.infer<typeof taskStatsResponse>;
 
 export const stackListQuery = listQuery.extend({ status: z.enum(STACK_STATUSES).optional() });
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages of the controller's read, token and event routes.
+
+/** `GET /api/v1/stacks/:id` and the stack actions: the stack with its live deployment state. */
+export const stackViewResponse = z.object({
+  stack: stackDocument,
+  deployment: deploymentStateDocument.optional(),
+});
+
+/** `POST /api/v1/stacks/plan`: the placement a deploy would make, with its explanation; nothing written. */
+export const planPreviewResponse = z.object({
+  stackId: z.string(),
+  name: z.string(),
+  format: z.enum(STACK_FORMATS),
+  strategy: z.string(),
+  placements: z.record(z.string(), z.object({ hostId: z.string(), hostAddress: z.string() })),
+  explanation: planExplanation,
+  warnings: z.array(issueSchema),
+});
+
+/** A host as users see it: the agent session stays between the agent and the controller. */
+export const hostView = hostDocument.omit({ agentSession: true });
+export type HostView = z.infer<typeof hostView>;
+
+export const hostListResponse = z.object({ items: z.array(hostView) });
+
+/** Who a bearer token speaks for. Agent tokens are bound to one host id. */
+export const principal = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('admin'), name: z.string() }),
+  z.object({ kind: z.literal('user'), name: z.string() }),
+  z.object({ kind: z.literal('agent'), name: z.string(), hostId: z.string() }),
+]);
+
+/** `POST /api/v1/tokens` (admin only). Admin tokens are never minted over HTTP: the first one is made at start. */
+export const createTokenRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), name: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('agent'), name: z.string().min(1).max(200), hostId: z.string().min(1).max(200) }),
+]);
+export type CreateTokenRequest = z.infer<typeof createTokenRequest>;
+
+/** The token is shown in this response only; the controller keeps its hash. */
+export const createTokenResponse = z.object({ token: z.string(), principal });
+
+/** `GET /api/v1/events/history`: the most recent stored events, oldest first. */
+export const eventHistoryQuery = z.object({
+  stackId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const eventListResponse = z.object({ items: z.array(deploymentEvent) });
+
+/** `GET /api/v1/events` (server-sent events): filters, and replay of recent events for one stack. */
+export const eventStreamQuery = z.object({
+  stackId: z.string().optional(),
+  hostId: z.string().optional(),
+  /** Comma-separated event types to receive; all when absent. */
+  types: z.string().optional(),
+});
+
+/** `GET /api/v1/agents/:hostId/tasks`: the host is in the path. */
+export const agentTaskListQuery = taskListQuery.omit({ hostId: true });
+
+export const taskPageResponse = pageOf(agentTaskDocument);
+export const stackPageResponse = pageOf(stackDocument);
+
+/** `GET /healthz`. */
+export const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']) });

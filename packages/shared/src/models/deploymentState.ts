@@ -30,6 +30,7 @@ export const containerPlacement = z.object({
 export type ContainerPlacement = z.infer<typeof containerPlacement>;
 
 export const DEPLOYMENT_PHASES = ['planning', 'deploying', 'stopping', 'starting', 'deleting', 'settled'] as const;
+export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
 
 /** The live state of one generation of a stack: where each container went and how far it got. */
 export const deploymentStateDocument = jsonLdDocument('DeploymentState').extend({

@@ -1,0 +1,86 @@
+/**
+ * Stack and DeploymentState documents in the `stacks` database. Every write is conditional on `_rev`: a
+ * concurrent writer gets a CONFLICT, never a silent overwrite.
+ */
+import {
+  AppError,
+  deploymentStateDocument,
+  deploymentStateIdOf,
+  stackDocument,
+  type DeploymentStateDocument,
+  type StackDocument,
+  type StackStatus,
+} from '@graphium/shared';
+import type { MangoSelector, SortOrder } from 'nano';
+import type { Couch, Database } from '../store/couch.js';
+import { getOrUndefined, isConflict } from '../store/errors.js';
+import type { Page } from '../ports.js';
+
+export class StackRepository {
+  private readonly db: Database;
+
+  constructor(couch: Couch) {
+    this.db = couch.db.stacks;
+  }
+
+  async getStack(stackId: string): Promise<StackDocument | undefined> {
+    const doc = await getOrUndefined(() => this.db.get(stackId));
+    return doc === undefined ? undefined : stackDocument.parse(doc);
+  }
+
+  async getState(stackId: string): Promise<DeploymentStateDocument | undefined> {
+    const doc = await getOrUndefined(() => this.db.get(deploymentStateIdOf(stackId)));
+    return doc === undefined ? undefined : deploymentStateDocument.parse(doc);
+  }
+
+  /** Writes the document (create when it has no `_rev`); returns it with its new `_rev`. */
+  async save<T extends StackDocument | DeploymentStateDocument>(doc: T): Promise<T> {
+    try {
+      const response = await this.db.insert({ ...doc, _id: doc['@id'] } as Record<string, unknown>);
+      return { ...doc, _id: doc['@id'], _rev: response.rev };
+    } catch (error) {
+      if (isConflict(error)) {
+        throw new AppError('CONFLICT', `${doc['@id']} was changed by someone else at the same time; try again`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async delete(doc: { '@id': string; _rev?: string | undefined }): Promise<void> {
+    if (doc._rev === undefined) return;
+    try {
+      await this.db.destroy(doc['@id'], doc._rev);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+
+  /** Stacks by name, one page at a time; the cursor is the last name of the previous page. */
+  async list(query: { status?: StackStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<StackDocument>> {
+    const name = query.cursor === undefined ? { $gt: null } : { $gt: query.cursor };
+    const selector: Record<string, unknown> = { '@type': 'Stack', ...(query.status === undefined ? {} : { status: query.status }), name };
+    const fields = query.status === undefined ? ['@type', 'name'] : ['@type', 'status', 'name'];
+    const sort: SortOrder[] = fields.map((field) => ({ [field]: 'asc' as const }));
+    const result = await this.db.find({ selector: selector as MangoSelector, sort, limit: query.limit + 1 });
+    const docs = result.docs.map((d) => stackDocument.parse(d));
+    const items = docs.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: docs.length > query.limit && last !== undefined ? last.name : undefined };
+  }
+
+  /** Stacks whose status says work is under way (checked again at start-up in case a change was missed). */
+  async unsettled(): Promise<StackDocument[]> {
+    const found: StackDocument[] = [];
+    for (const status of ['deploying', 'stopping', 'deleting'] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.list({ status, limit: 200, cursor });
+        found.push(...page.items);
+        cursor = page.next;
+      } while (cursor !== undefined);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * A stack's status follows its tasks. Pure: given the stack, its deployment state and the tasks of its
+ * current operation, it answers the new status, progress, per-container placements and error message.
+ */
+import type {
+  AgentTaskDocument,
+  ContainerPlacement,
+  ContainerStatus,
+  StackAction,
+  StackStatus,
+  TaskType,
+} from '@graphium/shared';
+
+/** The task type that carries out each stack action. */
+export const ACTION_TASK: Record<StackAction, TaskType> = { deploy: 'deploy', stop: 'stop', start: 'start', remove: 'remove' };
+
+const IN_PROGRESS: Record<StackAction, StackStatus> = {
+  deploy: 'deploying',
+  start: 'deploying',
+  stop: 'stopping',
+  remove: 'deleting',
+};
+
+const DONE: Record<StackAction, StackStatus | 'deleted'> = {
+  deploy: 'running',
+  start: 'running',
+  stop: 'stopped',
+  remove: 'deleted',
+};
+
+export interface StackProgress {
+  /** `deleted`: every removal finished, the stack's metadata can go. */
+  status: StackStatus | 'deleted';
+  progress: number;
+  placements: Record<string, ContainerPlacement>;
+  errorMessage?: string | undefined;
+}
+
+function containerStatusOf(task: AgentTaskDocument, previous: ContainerStatus): ContainerStatus {
+  switch (task.status) {
+    case 'pending':
+    case 'claimed':
+      return task.taskType === 'deploy' ? 'pending' : previous;
+    case 'running':
+      if (task.progress !== undefined) return task.progress.phase;
+      return task.taskType === 'stop' ? 'stopping' : task.taskType === 'remove' ? 'removing' : 'starting';
+    case 'completed':
+      if (task.taskType === 'stop') return 'stopped';
+      if (task.taskType === 'remove') return 'removed';
+      return task.result?.healthy === true ? 'healthy' : 'running';
+    case 'failed':
+      return 'failed';
+    case 'cancelled':
+      return previous;
+  }
+}
+
+/** How far one task got, 0..1. */
+function doneFraction(task: AgentTaskDocument): number {
+  if (task.status === 'completed' || task.status === 'failed') return 1;
+  if (task.status === 'running') return 0.3 + 0.6 * ((task.progress?.percent ?? 0) / 100);
+  if (task.status === 'claimed') return 0.1;
+  return 0;
+}
+
+export function stackProgressOf(
+  action: StackAction,
+  tasks: readonly AgentTaskDocument[],
+  placements: Readonly<Record<string, ContainerPlacement>>,
+): StackProgress {
+  const own = tasks.filter((t) => t.taskType === ACTION_TASK[action] && t.status !== 'cancelled');
+  const next: Record<string, ContainerPlacement> = { ...placements };
+  for (const task of own) {
+    const current = next[task.containerName];
+    if (current === undefined) continue;
+    const updated: ContainerPlacement = { ...current, taskId: task['@id'], status: containerStatusOf(task, current.status) };
+    if (task.status === 'completed' && task.taskType === 'deploy') {
+      if (task.result?.containerId !== undefined) updated.containerId = task.result.containerId;
+      updated.ports = task.result?.ports ?? [];
+      if (task.completedAt !== undefined) updated.startedAt = task.completedAt;
+    }
+    if (task.status === 'failed' && task.error !== undefined) updated.error = task.error;
+    else delete updated.error;
+    next[task.containerName] = updated;
+  }
+  const progress = own.length === 0 ? 100 : Math.round((100 * own.reduce((sum, t) => sum + doneFraction(t), 0)) / own.length);
+  const failed = own.filter((t) => t.status === 'failed');
+  if (failed.length > 0) {
+    const errorMessage = failed
+      .map((t) => `container "${t.containerName}" on host "${t.hostId}" failed: ${t.error?.code ?? 'ERROR'}: ${t.error?.message ?? 'no detail'}`)
+      .join('; ');
+    return { status: 'error', progress, placements: next, errorMessage };
+  }
+  const allDone = own.every((t) => t.status === 'completed');
+  return { status: allDone ? DONE[action] : IN_PROGRESS[action], progress, placements: next };
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '@graphium/shared';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig({ env: {}, flags: {} })).toMatchObject({ port: 8095, dataDir: '.graphium/data', leaseSeconds: 60 });
+  });
+
+  it('layers defaults < file < env < flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
+    const file = join(dir, 'controller.json');
+    writeFileSync(file, JSON.stringify({ port: 1000, dataDir: '/from/file', leaseSeconds: 90 }));
+    const config = loadConfig({ file, env: { GRAPHIUM_PORT: '2000', GRAPHIUM_DATA_DIR: '/from/env' }, flags: { port: 3000 } });
+    expect(config).toMatchObject({ port: 3000, dataDir: '/from/env', leaseSeconds: 90 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names the bad key', () => {
+    expect(() => loadConfig({ env: { GRAPHIUM_PORT: 'eighty' }, flags: {} })).toThrow(/port:/);
+    expect(() => loadConfig({ env: { COUCHDB_URL: 'not a url' }, flags: {} })).toThrow(/couchdbUrl:/);
+    expect(() => loadConfig({ env: {}, flags: { dbPrefix: 'Bad' } })).toThrow(AppError);
+  });
+
+  it('refuses unknown keys in the file and unreadable files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
+    const file = join(dir, 'controller.json');
+    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    expect(() => loadConfig({ file, env: {}, flags: {} })).toThrow(/prot/);
+    expect(() => loadConfig({ file: join(dir, 'missing.json'), env: {}, flags: {} })).toThrow(/cannot be read/);
+  });
+});

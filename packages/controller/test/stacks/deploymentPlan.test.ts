@@ -1,0 +1,123 @@
+import { agentTaskDocument, parseStackOrThrow, plan, type HostSnapshot, type PlanResult } from '@graphium/shared';
+import { deploymentDocuments, dockerNameOf, stackTaskId } from '../../src/stacks/deploymentPlan.js';
+
+const GIB = 2 ** 30;
+const host = (id: string, address: string): HostSnapshot => ({
+  id,
+  address,
+  status: 'online',
+  labels: {},
+  resources: { cpus: 4, memory: 8 * GIB },
+});
+const hosts = [host('h1', '10.0.0.1'), host('h2', '10.0.0.2'), host('h3', '10.0.0.3')];
+
+const threeTier = parseStackOrThrow({
+  '@context': 'https://schema.org',
+  '@graph': [
+    {
+      '@type': 'Stack',
+      name: 'shop',
+      deployment: { placementStrategy: 'manual' },
+      hasPart: [
+        { name: 'db', image: 'busybox:latest', locatedInHost: 'h1', ports: [{ containerPort: 5432, hostPort: 15432 }] },
+        { name: 'cache', image: 'busybox:latest', locatedInHost: 'h2', ports: [{ containerPort: 6379 }] },
+        {
+          name: 'api',
+          image: 'busybox:latest',
+          locatedInHost: 'h3',
+          environment: { DB_HOST: 'db.internal' },
+          dependsOn: [{ name: 'db', condition: 'healthy' }, 'cache'],
+        },
+      ],
+    },
+  ],
+}).spec;
+
+const ctx = { stackId: 'stack:shop', stackName: 'shop', generation: 2, operation: 0, now: '2026-11-22T08:00:00.000Z' };
+
+function successful(result: PlanResult) {
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result;
+}
+
+describe('deploymentDocuments', () => {
+  const placement = successful(plan({ hosts }, threeTier, { stackId: ctx.stackId }));
+  const { tasks, state } = deploymentDocuments(threeTier, placement, ctx);
+  const byName = new Map(tasks.map((t) => [t.containerName, t]));
+
+  it('makes one valid deploy task per container with deterministic ids', () => {
+    expect(tasks.map((t) => t['@id'])).toEqual([
+      'task:stack:shop:2:db:deploy',
+      'task:stack:shop:2:cache:deploy',
+      'task:stack:shop:2:api:deploy',
+    ]);
+    for (const task of tasks) expect(agentTaskDocument.safeParse(task).success).toBe(true);
+    expect(byName.get('db')).toMatchObject({ hostId: 'h1', priority: 5, status: 'pending', generation: 2 });
+    expect(byName.get('db')?.payload).toMatchObject({ kind: 'deploy', containerName: 'shop-db' });
+  });
+
+  it('expresses dependencies as task ids, with health gating where asked', () => {
+    const api = byName.get('api')!;
+    expect(api.dependsOn).toEqual(['task:stack:shop:2:db:deploy', 'task:stack:shop:2:cache:deploy']);
+    expect(api.dependsOnHealthy).toEqual(['task:stack:shop:2:db:deploy']);
+    expect(byName.get('db')?.wakeHosts).toEqual(['h3']);
+    expect(byName.get('cache')?.wakeHosts).toEqual(['h3']);
+  });
+
+  it('injects fixed endpoints now, leaves random ports to claim time, and lets explicit env win', () => {
+    const payload = byName.get('api')!.payload;
+    if (payload.kind !== 'deploy') throw new Error('deploy payload expected');
+    expect(payload.injectedEnv).toMatchObject({ DB_PORT: '15432', DB_ENDPOINT: '10.0.0.1:15432', CACHE_HOST: '10.0.0.2' });
+    expect(payload.containerSpec.environment).toEqual({ DB_HOST: 'db.internal' });
+    expect(payload.pendingEndpoints).toEqual({
+      CACHE: { container: 'cache', containerPort: 6379, hostAddress: '10.0.0.2', taskId: 'task:stack:shop:2:cache:deploy' },
+    });
+  });
+
+  it('records a pending placement per container with the explanation', () => {
+    expect(state.placements.api).toEqual({
+      hostId: 'h3',
+      hostAddress: '10.0.0.3',
+      ports: [],
+      status: 'pending',
+      taskId: 'task:stack:shop:2:api:deploy',
+    });
+    expect(state.explanation.api?.chosen).toBe('h3');
+    expect(state['@id']).toBe('deployment:stack:shop');
+  });
+
+  it('changes the spec hash when the container or its wiring changes, and only then', () => {
+    const again = deploymentDocuments(threeTier, placement, { ...ctx, generation: 3 }).tasks;
+    const hashOf = (list: typeof tasks, name: string) => {
+      const payload = list.find((t) => t.containerName === name)!.payload;
+      return payload.kind === 'deploy' ? payload.specHash : undefined;
+    };
+    // The generation label differs, so every container is replaced on a redeploy of a new generation only
+    // when its hash changes: the hash ignores nothing the container runs with.
+    expect(hashOf(again, 'db')).not.toBe(hashOf(tasks, 'db'));
+    const same = deploymentDocuments(threeTier, placement, ctx).tasks;
+    expect(hashOf(same, 'db')).toBe(hashOf(tasks, 'db'));
+  });
+
+  it('removes containers a redeploy drops or moves, not those it keeps in place', () => {
+    const previous = {
+      db: { hostId: 'h1', hostAddress: '10.0.0.1', ports: [], status: 'running' as const },
+      cache: { hostId: 'h1', hostAddress: '10.0.0.1', ports: [], status: 'running' as const },
+      old: { hostId: 'h2', hostAddress: '10.0.0.2', ports: [], status: 'running' as const },
+      gone: { hostId: 'h2', hostAddress: '10.0.0.2', ports: [], status: 'removed' as const },
+    };
+    const removals = deploymentDocuments(threeTier, placement, ctx, previous).tasks.filter((t) => t.taskType === 'remove');
+    expect(removals.map((t) => [t.containerName, t.hostId, t.priority])).toEqual([
+      ['cache', 'h1', 7],
+      ['old', 'h2', 7],
+    ]);
+  });
+});
+
+describe('ids and names', () => {
+  it('adds the operation to tasks after the deploy', () => {
+    expect(stackTaskId('stack:a', 1, 0, 'web', 'deploy')).toBe('task:stack:a:1:web:deploy');
+    expect(stackTaskId('stack:a', 1, 2, 'web', 'stop')).toBe('task:stack:a:1:web:stop:2');
+    expect(dockerNameOf('shop', 'api')).toBe('shop-api');
+  });
+});
