@@ -91,7 +91,8 @@ export function plan(snapshot: PlacementSnapshot, stack: StackSpec, options: Pla
   const result = planEach(snapshot, stack, options);
   if (stack.deployment.mode !== 'single-host' || !result.ok) return result;
   if (new Set(Object.values(result.placements).map((p) => p.hostId)).size <= 1) return result;
-  const pinned = stack.containers.find((c) => c.host !== undefined);
+  // A container pinned by its own host, a hostConstraint or the defaultHost decides; else the first placed.
+  const pinned = stack.containers.find((c) => result.explanation[c.name]?.decidedBy.startsWith('pinned') === true);
   const first = pinned ?? stack.containers[placementOrder(stack.containers)[0]!]!;
   const anchor = result.placements[first.name]!.hostId;
   return planEach(snapshot, { ...stack, defaultHost: anchor }, options);

@@ -34,3 +34,19 @@ export function checkHealthChecks(ctx: ValidationContext): void {
     }
   });
 }
+
+/** Waiting for a dependency to be healthy needs a health check on it, or the dependent would wait forever. */
+export function checkHealthDependencies(ctx: ValidationContext): void {
+  const byName = new Map(ctx.spec.containers.map((c) => [c.name, c]));
+  ctx.spec.containers.forEach((container, k) => {
+    container.dependsOn.forEach((dependency, m) => {
+      if (dependency.condition !== 'healthy') return;
+      const target = byName.get(dependency.name);
+      if (target === undefined || target.healthCheck !== undefined) return;
+      ctx.error(
+        containerPath(k, 'dependsOn', m),
+        `waits for ${quote(dependency.name)} to be healthy, but ${quote(dependency.name)} has no healthCheck`,
+      );
+    });
+  });
+}

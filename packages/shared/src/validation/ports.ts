@@ -3,7 +3,6 @@ import { containerPath, type ValidationContext } from './context.js';
 import { mustBeOneOf } from './describe.js';
 import { pinnedHostOf } from './pins.js';
 
-const WILDCARD_IPS = new Set(['', '0.0.0.0', '::']);
 
 function isPortNumber(value: unknown): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
@@ -32,9 +31,13 @@ interface Claim {
   hostIP: string;
 }
 
-/** Two binds clash when they share port and protocol and their addresses overlap (a wildcard overlaps all). */
-function overlaps(a: string, b: string): boolean {
-  return a === b || WILDCARD_IPS.has(a) || WILDCARD_IPS.has(b);
+/**
+ * Two binds of one port and protocol on one host clash whatever their addresses: placement counts a host
+ * port as taken on the whole host (agents report used ports without addresses), and validation must not
+ * accept what placement will refuse.
+ */
+function overlaps(_a: string, _b: string): boolean {
+  return true;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ValidationContext, type ValidationRule } from './context.js';
 import { checkDependencies } from './dependencyGraph.js';
 import { checkDeploymentSettings, checkHostConstraints, checkPinConsistency } from './deployment.js';
 import { checkEnvironment } from './environment.js';
-import { checkHealthChecks } from './healthChecks.js';
+import { checkHealthChecks, checkHealthDependencies } from './healthChecks.js';
 import { checkImages } from './images.js';
 import { checkVolumeMounts } from './mounts.js';
 import { checkContainerNames, checkStackName } from './names.js';
@@ -26,6 +26,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
   checkRestartPolicies,
   checkResources,
   checkDependencies,
+  checkHealthDependencies,
   checkDeploymentSettings,
   checkHostConstraints,
   checkPinConsistency,

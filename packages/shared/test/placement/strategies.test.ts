@@ -303,4 +303,14 @@ describe('single-host mode', () => {
     );
     expect(placed(result)).toEqual({ a: 'h3', b: 'h3', c: 'h3' });
   });
+
+  it('follows a container pinned by a hostConstraint', () => {
+    const hosts = [host('h1'), host('h2'), host('h3')];
+    const result = plan(
+      { hosts },
+      stack(names(3), { placementStrategy: 'spread', mode: 'single-host', hostConstraints: [{ containerName: 'c1', targetHost: 'h3' }] }),
+      opts,
+    );
+    expect(placed(result)).toEqual({ c0: 'h3', c1: 'h3', c2: 'h3' });
+  });
 });

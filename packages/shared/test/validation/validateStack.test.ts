@@ -64,9 +64,23 @@ describe('validateStack', () => {
       ]);
     });
 
-    it('allows the same number for tcp and udp, and on distinct addresses', () => {
-      const spec = stack([container('a', { ports: [port(53), port(53, { protocol: 'udp' })] }), container('b', { ports: [port(8080, { hostIP: '10.0.0.1' }), port(8080, { hostIP: '10.0.0.2' })] })]);
+    it('allows the same number for tcp and udp', () => {
+      const spec = stack([container('a', { ports: [port(53), port(53, { protocol: 'udp' })] })]);
       expect(validateStack(spec)).toEqual([]);
+    });
+
+    it('counts a host port as taken on the whole host, whatever the bind address (as placement does)', () => {
+      const spec = stack([container('b', { ports: [port(8080, { hostIP: '10.0.0.1' }), port(8080, { hostIP: '10.0.0.2' })] })]);
+      expect(validateStack(spec)).toEqual([
+        { path: 'containers[0].ports[1].hostPort', message: 'host port 8080/tcp is already published by containers[0].ports[0]' },
+      ]);
+    });
+
+    it('refuses waiting for a dependency to be healthy when it has no health check', () => {
+      const spec = stack([container('db'), container('api', { dependsOn: [{ name: 'db', condition: 'healthy' }] })]);
+      expect(validateStack(spec)).toEqual([
+        { path: 'containers[1].dependsOn[0]', message: 'waits for "db" to be healthy, but "db" has no healthCheck' },
+      ]);
     });
 
     it('refuses two containers pinned to one host on one port, by host, default host or constraint', () => {
