@@ -1,5 +1,5 @@
 /**
- * The stack lifecycle as the API sees it: a definition in any format is parsed, validated, placed against
+ * The stack lifecycle as the API sees it: a definition in any format is parsed (and so validated), placed against
  * the live fleet and turned into tasks; stop, start and delete become tasks too. Nothing here waits for an
  * agent: the StackMonitor moves the stack's status along as its tasks report.
  *
@@ -14,7 +14,6 @@ import {
   parseStack,
   plan as planPlacement,
   stackIdOf,
-  validateStack,
   type AgentTaskDocument,
   type DeployStackResponse,
   type PlanResult,
@@ -69,14 +68,6 @@ export class CouchStackService implements StackService {
       const summary = first === undefined ? 'invalid stack definition' : `${first.path === '' ? '' : `${first.path}: `}${first.message}`;
       const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more)` : '';
       throw new AppError(parsed.code, `${summary}${more}`, { details: { errors: parsed.errors, warnings: parsed.warnings } });
-    }
-    const issues = validateStack(parsed.spec, parsed.sourceMap);
-    if (issues.length > 0) {
-      const [first] = issues;
-      const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-      throw new AppError('VALIDATION_FAILED', `${first!.path}: ${first!.message}${more}`, {
-        details: { errors: issues, warnings: parsed.warnings },
-      });
     }
     return parsed;
   }
