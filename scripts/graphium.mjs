@@ -45,7 +45,13 @@ function prepare() {
 function test() {
   prepare();
   pnpm(['exec', 'eslint', '.']);
-  pnpm(['exec', 'tsc', '-p', 'packages/shared/bench', '--noEmit']);
+  // Benchmarks and test helpers outside the packages' build are type-checked too.
+  for (const project of ['packages/shared/bench', 'packages/controller/bench', 'packages/agent/test']) {
+    pnpm(['exec', 'tsc', '-p', project, '--noEmit']);
+  }
+  // The Docker-tier tests run against real dockerd test hosts; bring them up (installing Docker from Debian's
+  // packages when missing) before jest, so a slow install is not charged to a test's timeout.
+  must('bash', [join(root, 'scripts/testHosts/up.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const reportDir = join(root, '.graphium', 'test');
   rmSync(reportDir, { recursive: true, force: true });
   mkdirSync(reportDir, { recursive: true });

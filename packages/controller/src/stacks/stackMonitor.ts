@@ -18,7 +18,7 @@ export interface StackMonitorDeps {
   events: EventLog;
   clock: Clock;
   log: Logger;
-  /** Task changes of one stack arriving within this window are handled together. Default 25 ms. */
+  /** Task changes of one stack arriving within this window are handled together. Default 250 ms. */
   debounceMs?: number;
 }
 
@@ -89,7 +89,7 @@ export class StackMonitor {
     const timer = setTimeout(() => {
       this.timers.delete(stackId);
       void this.refresh(stackId);
-    }, this.deps.debounceMs ?? 25);
+    }, this.deps.debounceMs ?? 250);
     timer.unref();
     this.timers.set(stackId, timer);
   }

@@ -4,7 +4,8 @@
  */
 import nano, { type DocumentScope, type ServerScope } from 'nano';
 import { INDEXES } from './indexes.js';
-import { isConflict, isFileExists } from './errors.js';
+import { isConflict, isFileExists, isNotFound } from './errors.js';
+import { DESIGN_DOCUMENTS, type DesignDocument } from './views.js';
 
 export const DATABASES = ['stacks', 'tasks', 'hosts', 'events', 'tokens'] as const;
 export type DatabaseName = (typeof DATABASES)[number];
@@ -41,7 +42,10 @@ export function connectCouch(options: CouchOptions): Couch {
   return { server, names, db, displayUrl: parsed.toString().replace(/\/$/, '') };
 }
 
-/** Creates the databases and every Mango index the code queries with. Idempotent: safe at every start. */
+/**
+ * Creates the databases, every Mango index the code queries with and the map/reduce views. Idempotent: safe
+ * at every start, and at the same moment on several replicas.
+ */
 export async function ensureSchema(couch: Couch): Promise<void> {
   for (const name of DATABASES) {
     try {
@@ -53,5 +57,25 @@ export async function ensureSchema(couch: Couch): Promise<void> {
   }
   for (const index of INDEXES) {
     await couch.db[index.db].createIndex({ index: { fields: [...index.fields] }, name: index.name, ddoc: index.name });
+  }
+  for (const design of DESIGN_DOCUMENTS) await ensureDesignDocument(couch, design);
+}
+
+/** Writes the design document when it is missing or its views changed (a rewrite rebuilds the views). */
+async function ensureDesignDocument(couch: Couch, design: DesignDocument): Promise<void> {
+  const db = couch.db[design.db];
+  const id = `_design/${design.name}`;
+  let current: Record<string, unknown> | undefined;
+  try {
+    current = await db.get(id);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  if (current !== undefined && JSON.stringify(current['views']) === JSON.stringify(design.views)) return;
+  try {
+    await db.insert({ _id: id, ...(current === undefined ? {} : { _rev: current['_rev'] }), language: 'javascript', views: design.views });
+  } catch (error) {
+    // Another replica wrote it first.
+    if (!isConflict(error)) throw error;
   }
 }

@@ -27,7 +27,8 @@ export async function startEmbeddedStore(options: { dataDir: string }): Promise<
   const Pouch = PouchDB.defaults({ prefix: `${dataDir}/` });
   const app = expressPouchdb(Pouch, {
     mode: 'minimumForPouchDB',
-    overrideMode: { include: ['routes/find'] },
+    // Without compression: it buffers `_changes` feeds, and gzip costs CPU on every loopback response.
+    overrideMode: { include: ['routes/find'], exclude: ['compression'] },
     logPath: join(dataDir, 'log.txt'),
     configPath: join(dataDir, 'config.json'),
   });

@@ -12,14 +12,15 @@ export interface IndexDefinition {
 }
 
 export const INDEXES: readonly IndexDefinition[] = [
-  // Claim candidates of one host: pending first by queueKey (priority desc, then age asc, in one string).
-  { db: 'tasks', name: 'tasks-host-status-queue', fields: ['hostId', 'status', 'queueKey'] },
-  // Lease sweeper: claimed/running tasks whose lease expired.
+  // The queue's start-up load of unfinished tasks (queue/activeTasks.ts explains why claims do not query):
+  // claimed/running tasks by lease expiry, pending ones by age (tasks-status-created below).
   { db: 'tasks', name: 'tasks-status-lease', fields: ['status', 'lease.expiresAt'] },
-  // Tasks of a stack (status, deletion monitor) and listings.
+  // Tasks of a stack (status, deletion monitor) and task listings filtered by stack.
   { db: 'tasks', name: 'tasks-stack', fields: ['stackId', 'dateCreated'] },
+  // Task listings (GET /api/v1/tasks): by status, unfiltered, by host. Other filters ride along the selector.
   { db: 'tasks', name: 'tasks-status-created', fields: ['status', 'dateCreated'] },
   { db: 'tasks', name: 'tasks-created', fields: ['dateCreated'] },
+  { db: 'tasks', name: 'tasks-host-created', fields: ['hostId', 'dateCreated'] },
   // Stack listings.
   { db: 'stacks', name: 'stacks-type-name', fields: ['@type', 'name'] },
   { db: 'stacks', name: 'stacks-type-status-name', fields: ['@type', 'status', 'name'] },

@@ -19,7 +19,13 @@ const threeTier = parseStackOrThrow({
       name: 'shop',
       deployment: { placementStrategy: 'manual' },
       hasPart: [
-        { name: 'db', image: 'busybox:latest', locatedInHost: 'h1', ports: [{ containerPort: 5432, hostPort: 15432 }] },
+        {
+          name: 'db',
+          image: 'busybox:latest',
+          locatedInHost: 'h1',
+          ports: [{ containerPort: 5432, hostPort: 15432 }],
+          healthCheck: { type: 'tcp', port: 5432 },
+        },
         { name: 'cache', image: 'busybox:latest', locatedInHost: 'h2', ports: [{ containerPort: 6379 }] },
         {
           name: 'api',

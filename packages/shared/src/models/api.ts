@@ -111,6 +111,9 @@ export const claimRequest = z.object({
 });
 export type ClaimRequest = z.infer<typeof claimRequest>;
 
+/** `?wait=` of the claim: seconds to long-poll when nothing is claimable; absent or 0 answers at once. */
+export const claimQuery = z.object({ wait: z.coerce.number().int().min(0).max(3600).default(0) });
+
 export const claimResponse = z.object({ tasks: z.array(agentTaskDocument) });
 export type ClaimResponse = z.infer<typeof claimResponse>;
 

@@ -1,0 +1,206 @@
+/**
+ * Fleet benchmark: one controller process (embedded store), N simulated agents long-polling it over real
+ * HTTP from this process. A script that prints figures, not a test.
+ *
+ *   pnpm exec tsx packages/controller/bench/fleet.ts [--agents 100,1000] [--tasks 10000] [--pickups 200]
+ *
+ * Per agent count it measures, in one run:
+ *  - idle: controller RSS once every agent holds a long-poll;
+ *  - pickup: single tasks created one at a time (POST /api/v1/tasks, for an idle agent chosen at random),
+ *    time from the create request to the agent receiving the task (p50/p99);
+ *  - throughput: `--tasks` deploy tasks (stacks of 100 containers, spread over the agents) created, claimed
+ *    and completed; task lifecycles per second end to end, controller CPU and peak RSS.
+ * The controller is built first (`tsc -b`); it runs from packages/controller/dist.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+interface Args {
+  agents: number[];
+  tasks: number;
+  pickups: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { agents: [100, 1000], tasks: 10_000, pickups: 200 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (flag === '--agents') args.agents = value.split(',').map(Number);
+    else if (flag === '--tasks') args.tasks = Number(value);
+    else if (flag === '--pickups') args.pickups = Number(value);
+    else throw new Error(`unknown flag ${flag}`);
+  }
+  return args;
+}
+
+const dispatcher = new Agent({ connections: 4096, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+
+async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await request(`${base}${path}`, {
+    method: method as 'GET',
+    dispatcher,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 400) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+/** utime + stime of a process, in seconds, and its current and peak RSS in MiB (Linux /proc). */
+function processStats(pid: number): { cpuSeconds: number; rssMiB: number; peakMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuSeconds: ticks / 100, rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function startController(dataDir: string): Promise<{ child: ChildProcess; url: string; admin: string }> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
+  for (let i = 0; i < 300; i++) {
+    const url = /controller on (http:\/\/\S+)/.exec(output)?.[1];
+    const admin = /GRAPHIUM_TOKEN=(\S+)/.exec(output)?.[1];
+    if (url !== undefined && admin !== undefined) return { child, url, admin };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`controller did not start:\n${output}`);
+}
+
+interface SimAgent {
+  hostId: string;
+  token: string;
+  session: string;
+  idle: boolean;
+}
+
+async function runFleet(agentCount: number, args: Args): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'graphium-bench-'));
+  const { child, url, admin } = await startController(dataDir);
+  const pid = child.pid!;
+  const agents: SimAgent[] = [];
+  for (let i = 0; i < agentCount; i++) {
+    const hostId = `h${String(i).padStart(4, '0')}`;
+    const { token } = await call(url, admin, 'POST', '/api/v1/tokens', { kind: 'agent', name: hostId, hostId });
+    const registered = await call(url, token, 'POST', `/api/v1/agents/${hostId}/register`, {
+      address: '127.0.0.1',
+      resources: { cpus: 4, memory: 8 * 2 ** 30 },
+    });
+    agents.push({ hostId, token, session: registered.agentSession, idle: false });
+  }
+
+  const received = new Map<string, number>();
+  let completed = 0;
+  let running = true;
+  const loops = agents.map(async (agent) => {
+    while (running) {
+      agent.idle = true;
+      let tasks: any[];
+      try {
+        ({ tasks } = await call(url, agent.token, 'POST', `/api/v1/agents/${agent.hostId}/tasks/claim?wait=30`, {
+          agentSession: agent.session,
+          max: 8,
+        }));
+      } catch (error) {
+        if (!running) return;
+        throw error;
+      }
+      agent.idle = false;
+      const now = performance.now();
+      for (const task of tasks) received.set(task['@id'], now);
+      await Promise.all(
+        tasks.map(async (task) => {
+          await call(url, agent.token, 'PUT', `/api/v1/tasks/${encodeURIComponent(task['@id'])}/status`, {
+            leaseToken: task.lease.token,
+            status: 'completed',
+            result: { containerId: 'x', ports: [] },
+          });
+          completed += 1;
+        }),
+      );
+    }
+  });
+
+  // Idle: every agent holding a long-poll.
+  while (agents.some((a) => !a.idle)) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 2000));
+  const idle = processStats(pid);
+
+  // Pickup latency: one task at a time for an idle agent.
+  const pickups: number[] = [];
+  for (let i = 0; i < args.pickups; i++) {
+    const agent = agents[(i * 7919) % agents.length]!;
+    const started = performance.now();
+    const task = await call(url, admin, 'POST', '/api/v1/tasks', { hostId: agent.hostId, taskType: 'restart', containerName: `c${i}` });
+    for (;;) {
+      const at = received.get(task['@id']);
+      if (at !== undefined) {
+        pickups.push(at - started);
+        break;
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  while (completed < args.pickups) await new Promise((r) => setTimeout(r, 20));
+
+  // Throughput: stacks of 100 containers spread over the fleet.
+  const before = processStats(pid);
+  const target = completed + args.tasks;
+  const t0 = performance.now();
+  const stacks = Math.ceil(args.tasks / 100);
+  for (let s = 0; s < stacks; s++) {
+    const containers = Array.from({ length: Math.min(100, args.tasks - s * 100) }, (_, i) => ({ name: `c${i}`, image: 'busybox:latest' }));
+    await call(url, admin, 'POST', '/api/v1/stacks', {
+      '@context': 'https://schema.org',
+      '@graph': [{ '@type': 'Stack', name: `bench-${s}`, deployment: { placementStrategy: 'spread' }, hasPart: containers }],
+    });
+  }
+  const created = performance.now();
+  while (completed < target) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (performance.now() - t0) / 1000;
+  const after = processStats(pid);
+
+  running = false;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  await Promise.allSettled(loops);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const f = (n: number, d = 1) => n.toFixed(d);
+  console.log(
+    [
+      `agents ${agentCount}:`,
+      `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held`,
+      `  pickup (create → agent has it), ${pickups.length} tasks: p50 ${f(percentile(pickups, 50))} ms, p99 ${f(percentile(pickups, 99))} ms`,
+      `  throughput: ${args.tasks} tasks created (${f((created - t0) / 1000, 2)} s), claimed and completed in ${f(seconds, 2)} s = ${f(args.tasks / seconds, 0)} lifecycles/s`,
+      `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core), peak RSS ${f(after.peakMiB)} MiB`,
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(`fleet benchmark: embedded store, controller in its own process, ${args.tasks} tasks, ${args.pickups} pickups`);
+  for (const count of args.agents) await runFleet(count, args);
+  await dispatcher.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,247 @@
+/**
+ * Hosts in the `hosts` database, one document per host with `@id` = `host:{hostId}` (the same
+ * `{kind}:{id}` shape as `stack:` and `task:` ids; the bare host id stays in `hostId`).
+ *
+ * Every write is conditional on `_rev`. A 409 is a benign race here — a heartbeat crossing the liveness
+ * sweep or a drain — so the write is re-read, re-checked and retried a few times.
+ *
+ * - register: a new random agent session every time, so the previous agent process (if any) is no longer
+ *   live; status becomes online unless the host is draining (a drain outlives agent restarts). Handing back
+ *   the tasks of the previous session is the caller's (the route's): hosts know nothing of tasks.
+ * - heartbeat: only from the live session (else AGENT_SESSION_CONFLICT, also for an unknown host, so the
+ *   agent's single recovery — register again — always applies); brings an offline host back online.
+ * - markOffline: online hosts whose lastSeen is older than the heartbeat timeout. Draining hosts are left
+ *   draining: they take no placements either way, and status can hold only one of the two. Replicas racing
+ *   on the same host write one offline status (the `_rev` decides) and one event (its dedupe key is the
+ *   host and the lastSeen that went stale).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  AppError,
+  GRAPHIUM_CONTEXT,
+  hostDocument,
+  LEASE_SECONDS,
+  type HeartbeatRequest,
+  type HostDocument,
+  type RegisterAgentRequest,
+  type RegisterAgentResponse,
+} from '@graphium/shared';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Clock, EventLog, HostRegistry, NewEvent } from '../ports.js';
+import type { Couch, Database } from '../store/couch.js';
+import { getOrUndefined, isConflict } from '../store/errors.js';
+
+export interface HostRegistryOptions {
+  /** A host whose last heartbeat is older than this goes offline. Default 30 000 ms. */
+  heartbeatTimeoutMs?: number | undefined;
+  /** Told to agents at registration. Default 10 s. */
+  heartbeatIntervalSeconds?: number | undefined;
+  /** Told to agents at registration. Default LEASE_SECONDS (60). */
+  leaseSeconds?: number | undefined;
+  /** Stale hosts handled per markOffline call; the rest wait for the next sweep. Default 500. */
+  sweepBatch?: number | undefined;
+}
+
+type HostInput = z.input<typeof hostDocument>;
+
+/** Attempts of a conditional write that keeps meeting concurrent writers; a short random pause separates them. */
+const WRITE_ATTEMPTS = 8;
+const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+
+export function hostDocId(hostId: string): string {
+  return `host:${hostId}`;
+}
+
+function found(host: HostDocument | undefined, hostId: string): HostDocument {
+  if (host === undefined) throw new AppError('NOT_FOUND', `no host ${hostId}`);
+  return host;
+}
+
+function sessionConflict(hostId: string, why: string): AppError {
+  return new AppError('AGENT_SESSION_CONFLICT', `${why}; the agent of host ${hostId} must register again`, { details: { hostId } });
+}
+
+export class CouchHostRegistry implements HostRegistry {
+  private readonly db: Database;
+  private readonly heartbeatTimeoutMs: number;
+  private readonly heartbeatIntervalSeconds: number;
+  private readonly leaseSeconds: number;
+  private readonly sweepBatch: number;
+
+  constructor(
+    couch: Couch,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    options: HostRegistryOptions = {},
+  ) {
+    this.db = couch.db.hosts;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 30_000;
+    this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 10;
+    this.leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
+    this.sweepBatch = options.sweepBatch ?? 500;
+  }
+
+  async register(hostId: string, request: RegisterAgentRequest): Promise<RegisterAgentResponse> {
+    const agentSession = randomBytes(18).toString('base64url');
+    let previous: HostDocument | undefined;
+    await this.update(hostId, (existing): HostInput => {
+      previous = existing;
+      const now = this.isoNow();
+      return {
+        '@context': GRAPHIUM_CONTEXT,
+        '@type': 'Host',
+        '@id': hostDocId(hostId),
+        hostId,
+        address: request.address,
+        datacenter: request.datacenter,
+        labels: request.labels,
+        resources: request.resources,
+        load: existing?.load,
+        dockerVersion: request.dockerVersion,
+        os: request.os,
+        arch: request.arch,
+        status: existing?.status === 'draining' ? 'draining' : 'online',
+        usedHostPorts: existing?.usedHostPorts ?? [],
+        agentSession,
+        registeredAt: now,
+        lastSeen: now,
+      };
+    });
+    await this.announce({
+      type: 'host_registered',
+      hostId,
+      message: `host ${hostId} registered at ${request.address}`,
+      data: { address: request.address, datacenter: request.datacenter, previousStatus: previous?.status },
+    });
+    if (previous?.status === 'offline') await this.announce({ type: 'host_online', hostId, message: `host ${hostId} is back online` });
+    return { hostId, agentSession, heartbeatIntervalSeconds: this.heartbeatIntervalSeconds, leaseSeconds: this.leaseSeconds };
+  }
+
+  async heartbeat(hostId: string, request: HeartbeatRequest): Promise<HostDocument> {
+    let wasOffline = false;
+    const updated = found(
+      await this.update(hostId, (existing) => {
+        if (existing === undefined) throw sessionConflict(hostId, 'the host is not registered');
+        if (existing.agentSession !== request.agentSession) throw sessionConflict(hostId, 'this agent session was replaced');
+        wasOffline = existing.status === 'offline';
+        return {
+          ...existing,
+          load: request.load,
+          usedHostPorts: request.usedHostPorts,
+          lastSeen: this.isoNow(),
+          status: existing.status === 'offline' ? 'online' : existing.status,
+        };
+      }),
+      hostId,
+    );
+    if (wasOffline) {
+      await this.announce({ type: 'host_online', hostId, message: `host ${hostId} is back online`, dedupeKey: `${hostId}:${updated._rev}` });
+    }
+    return updated;
+  }
+
+  async assertSession(hostId: string, agentSession: string): Promise<void> {
+    const host = await this.get(hostId);
+    if (host === undefined) throw sessionConflict(hostId, 'the host is not registered');
+    if (host.agentSession !== agentSession) throw sessionConflict(hostId, 'this agent session was replaced');
+  }
+
+  async get(hostId: string): Promise<HostDocument | undefined> {
+    const doc = await getOrUndefined(() => this.db.get(hostDocId(hostId)));
+    return doc === undefined ? undefined : hostDocument.parse(doc);
+  }
+
+  /** Every host, by host id (a key range over `_all_docs`: no index needed, no sorting in memory). */
+  async list(): Promise<HostDocument[]> {
+    const result = await this.db.list({ include_docs: true, startkey: 'host:', endkey: 'host:\ufff0' });
+    return result.rows.flatMap((row) => (row.doc === undefined || row.doc === null ? [] : [hostDocument.parse(row.doc)]));
+  }
+
+  async drain(hostId: string): Promise<HostDocument> {
+    let changed = false;
+    const drained = found(
+      await this.update(hostId, (existing) => {
+        const host = found(existing, hostId);
+        changed = host.status !== 'draining';
+        return changed ? { ...host, status: 'draining' } : undefined;
+      }),
+      hostId,
+    );
+    if (changed) await this.announce({ type: 'host_draining', hostId, message: `host ${hostId} is draining: no new containers are placed on it` });
+    return drained;
+  }
+
+  async markOffline(): Promise<HostDocument[]> {
+    const cutoff = new Date(this.clock.now() - this.heartbeatTimeoutMs).toISOString();
+    const candidates = await this.db.find({
+      selector: { status: 'online', lastSeen: { $lt: cutoff } },
+      sort: [{ status: 'asc' }, { lastSeen: 'asc' }],
+      limit: this.sweepBatch,
+      use_index: 'hosts-status-seen',
+    });
+    const offline: HostDocument[] = [];
+    for (const stale of candidates.docs.map((doc) => hostDocument.parse(doc))) {
+      try {
+        const marked = await this.markOneOffline(stale.hostId, cutoff);
+        if (marked !== undefined) offline.push(marked);
+      } catch (error) {
+        this.log.warn({ event: 'hosts.mark_offline_failed', hostId: stale.hostId, err: error });
+      }
+    }
+    return offline;
+  }
+
+  /** The host, when this call is the one that marked it offline (then it also records the event). */
+  private async markOneOffline(hostId: string, cutoff: string): Promise<HostDocument | undefined> {
+    let ours = false;
+    const host = await this.update(hostId, (existing) => {
+      // Re-checked on every attempt: a heartbeat or another replica may have got there first.
+      ours = existing?.status === 'online' && existing.lastSeen < cutoff;
+      return ours && existing !== undefined ? { ...existing, status: 'offline' } : undefined;
+    });
+    if (!ours || host === undefined) return undefined;
+    await this.announce({
+      type: 'host_offline',
+      hostId,
+      message: `host ${hostId} missed its heartbeats since ${host.lastSeen}`,
+      data: { lastSeen: host.lastSeen },
+      dedupeKey: `${hostId}:${host.lastSeen}`,
+    });
+    return host;
+  }
+
+  /**
+   * Read, change, conditional write; on 409 read again and re-apply. `change` returns the new document, or
+   * undefined for "nothing to write" (then the current document, if any, is returned as it is).
+   */
+  private async update(hostId: string, change: (existing: HostDocument | undefined) => HostInput | undefined): Promise<HostDocument | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      const existing = await this.get(hostId);
+      const next = change(existing);
+      if (next === undefined) return existing;
+      const doc = hostDocument.parse({ ...next, _id: hostDocId(hostId), _rev: existing?._rev });
+      try {
+        const written = await this.db.insert(doc as Record<string, unknown>);
+        return { ...doc, _rev: written.rev };
+      } catch (error) {
+        if (!isConflict(error) || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+      await pause(attempt);
+    }
+  }
+
+  /** Events tell what happened; failing to record one must not undo the change it reports. */
+  private async announce(event: NewEvent): Promise<void> {
+    try {
+      await this.events.publish(event);
+    } catch (error) {
+      this.log.warn({ event: 'hosts.event_failed', type: event.type, hostId: event.hostId, err: error });
+    }
+  }
+
+  private isoNow(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The HTTP API as an express application, built from its dependencies and never listening by itself: the
+ * server listens, tests inject requests. Order matters and is all here:
+ * request context → /api authentication → routes (each with its own guard and body parser) → 405 for
+ * methods a path does not serve → 404 → the one error handler.
+ */
+import express, { type Application } from 'express';
+import { authenticate } from '../auth/authenticate.js';
+import { DEFAULT_APP_OPTIONS, type AppDeps, type RouteDeps } from './deps.js';
+import { errorHandler, notFound } from './errorHandler.js';
+import './locals.js';
+import { requestContext } from './requestContext.js';
+import { answerUnservedMethods } from './routeTable.js';
+import { agentRoutes } from './routes/agents.js';
+import { eventRoutes } from './routes/events.js';
+import { hostRoutes } from './routes/hosts.js';
+import { metaRoutes } from './routes/meta.js';
+import { stackRoutes } from './routes/stacks.js';
+import { taskRoutes } from './routes/tasks.js';
+import { tokenRoutes } from './routes/tokens.js';
+
+/** The router of every route, kept on the app so tests can read the route table back. */
+export const API_ROUTER = 'graphiumRouter';
+
+export function createApp(deps: AppDeps): Application {
+  const routeDeps: RouteDeps = { ...deps, options: { ...DEFAULT_APP_OPTIONS, ...deps.options } };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use(requestContext(deps.log, deps.metrics));
+  app.use('/api', authenticate(deps.tokens));
+
+  const router = express.Router({ caseSensitive: true, strict: false });
+  stackRoutes(router, routeDeps);
+  taskRoutes(router, routeDeps);
+  agentRoutes(router, routeDeps);
+  hostRoutes(router, routeDeps);
+  eventRoutes(router, routeDeps);
+  tokenRoutes(router, routeDeps);
+  metaRoutes(router, routeDeps);
+  answerUnservedMethods(router);
+  app.use(router);
+  app.locals[API_ROUTER] = router;
+
+  app.use(notFound);
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,87 @@
+/**
+ * Queries of the tasks database through Mango indexes (store/indexes.ts), paged by key range
+ * (keyPaging.ts). Listings come newest first with an opaque cursor; the most selective filter picks the
+ * index and the other filters ride along in the selector, which the store applies while it walks the index.
+ *
+ * On the embedded store a queried index catches up on every task write since its last query (~1 ms each),
+ * so these serve API reads and start-up, not the claim path (see activeTasks.ts).
+ */
+import { AppError, type AgentTaskDocument, type TaskListQuery } from '@graphium/shared';
+import type { Page } from '../ports.js';
+import { decodeCursor, encodeCursor, nextPosition, rangeCondition, START, type KeyPosition } from './keyPaging.js';
+import { stripConflicts, type MangoQuery, type StoredTask, type TaskDocs } from './taskDocs.js';
+
+/** Index for the filters given: its name and its leading equality field, if any. */
+function indexFor(query: TaskListQuery): { index: string; leading?: 'stackId' | 'hostId' | 'status' } {
+  if (query.stackId !== undefined) return { index: 'tasks-stack', leading: 'stackId' };
+  if (query.hostId !== undefined) return { index: 'tasks-host-created', leading: 'hostId' };
+  if (query.status !== undefined) return { index: 'tasks-status-created', leading: 'status' };
+  return { index: 'tasks-created' };
+}
+
+export async function listTasks(docs: TaskDocs, query: TaskListQuery): Promise<Page<AgentTaskDocument>> {
+  const position = query.cursor === undefined ? START : decodeCursor(query.cursor);
+  if (position === undefined) throw new AppError('BAD_REQUEST', 'unknown cursor: pass back the `next` of a previous page');
+  const { index, leading } = indexFor(query);
+  const filters = Object.fromEntries(
+    (['hostId', 'stackId', 'status', 'taskType'] as const).flatMap((field) =>
+      query[field] === undefined ? [] : [[field, query[field]]],
+    ),
+  );
+  const sort: MangoQuery['sort'] = [...(leading === undefined ? [] : [{ [leading]: 'desc' as const }]), { dateCreated: 'desc' }];
+  // One row more than asked tells whether a next page exists.
+  const rows = await docs.find({
+    selector: { ...filters, dateCreated: rangeCondition(position, 'desc') },
+    sort,
+    limit: query.limit + 1,
+    skip: position.skip,
+    index,
+  });
+  const items = rows.slice(0, query.limit).map(stripConflicts);
+  if (rows.length <= query.limit) return { items };
+  const next: KeyPosition = nextPosition(position, items.map((task) => task.dateCreated));
+  return { items, next: encodeCursor(next) };
+}
+
+/** Every task of a stack (all generations), oldest first, read in pages. */
+export async function tasksOfStack(docs: TaskDocs, stackId: string, pageSize = 500): Promise<AgentTaskDocument[]> {
+  const all: AgentTaskDocument[] = [];
+  let position = START;
+  for (;;) {
+    const rows = await docs.find({
+      selector: { stackId, dateCreated: rangeCondition(position, 'asc') },
+      sort: [{ stackId: 'asc' }, { dateCreated: 'asc' }],
+      limit: pageSize,
+      skip: position.skip,
+      index: 'tasks-stack',
+    });
+    all.push(...rows.map(stripConflicts));
+    if (rows.length < pageSize) return all;
+    position = nextPosition(position, rows.map((task) => task.dateCreated));
+  }
+}
+
+/**
+ * Every task in one status, a page at a time, through the index that serves it: held tasks (claimed,
+ * running) by lease expiry, others by age. Loads the replica's view of unfinished tasks at start.
+ */
+export async function* tasksInStatus(docs: TaskDocs, status: AgentTaskDocument['status'], pageSize = 1000): AsyncGenerator<StoredTask[]> {
+  const byLease = status === 'claimed' || status === 'running';
+  const field = byLease ? 'lease.expiresAt' : 'dateCreated';
+  let position = START;
+  for (;;) {
+    const rows = await docs.find({
+      selector: { status, [field]: rangeCondition(position, 'asc') },
+      sort: [{ status: 'asc' }, { [field]: 'asc' }],
+      limit: pageSize,
+      skip: position.skip,
+      index: byLease ? 'tasks-status-lease' : 'tasks-status-created',
+    });
+    if (rows.length > 0) yield rows;
+    if (rows.length < pageSize) return;
+    position = nextPosition(
+      position,
+      rows.map((task) => (byLease ? (task.lease?.expiresAt ?? '') : task.dateCreated)),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Wires the controller's parts together and runs them: store (embedded or CouchDB) → schema → queue, hosts,
+ * events, tokens, stacks → HTTP. Everything the parts need comes in through their constructors; this is the
+ * only place that knows which implementation stands behind each port.
+ *
+ * Shutdown order: stop taking requests, answer held long-polls and end event streams (the shutdown signal),
+ * let in-flight requests finish, stop the monitors and feeds, then close the embedded store.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { CouchTokenStore } from './auth/couchTokenStore.js';
+import type { ControllerConfig } from './config.js';
+import { CouchEventLog } from './events/couchEventLog.js';
+import { CouchHostRegistry } from './hosts/couchHostRegistry.js';
+import { HostLivenessMonitor } from './hosts/livenessMonitor.js';
+import { createApp } from './http/app.js';
+import { couchProbe } from './http/storeProbe.js';
+import { Metrics } from './metrics.js';
+import { systemClock, type Clock } from './ports.js';
+import { CouchTaskQueue } from './queue/index.js';
+import { CouchStackService } from './stacks/stackService.js';
+import { StackMonitor } from './stacks/stackMonitor.js';
+import { StackRepository } from './stacks/stackRepository.js';
+import { connectCouch, ensureSchema, type Couch } from './store/couch.js';
+import { startEmbeddedStore, type EmbeddedStore } from './store/embedded.js';
+
+/** How long in-flight requests may take to finish once shutdown begins. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningController {
+  /** Base URL of the HTTP API (loopback form when listening on every address). */
+  url: string;
+  port: number;
+  couch: Couch;
+  log: Logger;
+  /** The first admin token, when this start created it (shown once). */
+  adminToken?: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger | undefined;
+  clock?: Clock | undefined;
+}
+
+export async function startController(config: ControllerConfig, options: StartOptions = {}): Promise<RunningController> {
+  const log = options.log ?? pino({ level: config.logLevel, base: { service: 'controller' } });
+  const clock = options.clock ?? systemClock;
+
+  let embedded: EmbeddedStore | undefined;
+  let couch: Couch;
+  if (config.couchdbUrl === undefined) {
+    embedded = await startEmbeddedStore({ dataDir: config.dataDir });
+    couch = connectCouch({ url: embedded.url, token: embedded.token, prefix: config.dbPrefix });
+    log.info({ event: 'store.embedded', dataDir: config.dataDir });
+  } else {
+    couch = connectCouch({ url: config.couchdbUrl, prefix: config.dbPrefix });
+    log.info({ event: 'store.couchdb', url: couch.displayUrl });
+  }
+  await ensureSchema(couch);
+
+  const events = new CouchEventLog(couch, clock, log);
+  const queue = new CouchTaskQueue({ couch, log, clock, leaseSeconds: config.leaseSeconds });
+  const hosts = new CouchHostRegistry(couch, events, clock, log, {
+    heartbeatTimeoutMs: config.heartbeatTimeoutSeconds * 1000,
+    leaseSeconds: config.leaseSeconds,
+  });
+  const tokens = new CouchTokenStore(couch, clock);
+  const repository = new StackRepository(couch);
+  const monitor = new StackMonitor({ repository, queue, events, clock, log });
+  const stacks = new CouchStackService({ repository, queue, hosts, events, monitor, clock, log });
+  const liveness = new HostLivenessMonitor(hosts, log);
+  const metrics = new Metrics(queue);
+  const shutdown = new AbortController();
+
+  const app = createApp({
+    queue,
+    hosts,
+    events,
+    tokens,
+    stacks,
+    clock,
+    log,
+    metrics,
+    storeHealthy: couchProbe(couch),
+    shutdown: shutdown.signal,
+    options: { bodyLimitBytes: config.bodyLimitBytes, claimWaitMaxSeconds: config.claimWaitMaxSeconds },
+  });
+
+  await events.start();
+  await queue.start();
+  await stacks.startMonitor();
+  liveness.start();
+
+  const server: Server = createServer(app);
+  // Long-polls hold a request for up to claimWaitMaxSeconds; never let Node cut them first.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  const admin = await tokens.ensureAdmin();
+  log.info({ event: 'controller.listening', url, store: embedded === undefined ? 'couchdb' : 'embedded' });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shutdown.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.stop();
+      // Keep-alive connections turn idle as their last answers go out; close them as they do, and cut any
+      // request still running after the grace period.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      await liveness.stop();
+      await stacks.stopMonitor();
+      await events.stop();
+      await embedded?.close();
+      log.info({ event: 'controller.stopped' });
+    })();
+    return closing;
+  };
+
+  return { url, port, couch, log, adminToken: admin?.token, close };
+}

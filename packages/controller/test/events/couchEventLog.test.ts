@@ -1,0 +1,150 @@
+/** CouchEventLog on the real store: ids, order, dedupe, and live fan-out across replicas. */
+import type { DeploymentEvent } from '@graphium/shared';
+import pino from 'pino';
+import { CouchEventLog } from '../../src/events/couchEventLog.js';
+import { connectCouch, type Couch } from '../../src/store/couch.js';
+import { useTestStore } from '../support/store.js';
+
+const store = useTestStore();
+const log = pino({ level: 'silent' });
+
+class ManualClock {
+  constructor(public ms = Date.parse('2030-01-01T00:00:00.000Z')) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+function waitFor<T>(read: () => T | undefined, what: string, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const value = read();
+      if (value !== undefined) resolve(value);
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+describe(`CouchEventLog (${store.kind})`, () => {
+  let couch: Couch;
+  let clock: ManualClock;
+  const started: CouchEventLog[] = [];
+
+  beforeEach(async () => {
+    couch = await store.couch();
+    clock = new ManualClock();
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((events) => events.stop()));
+  });
+
+  async function startedLog(pollMs = 1_000): Promise<CouchEventLog> {
+    const events = new CouchEventLog(couch, clock, log, { pollMs });
+    await events.start();
+    started.push(events);
+    return events;
+  }
+
+  it('stores JSON-LD events with time-ordered ids', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    const event = await events.publish({ type: 'stack_deploying', stackId: 'stack:web', message: 'deploying', data: { generation: 2 } });
+    expect(event).toMatchObject({
+      '@context': 'https://graphium.dev/ns/v1',
+      '@type': 'DeploymentEvent',
+      type: 'stack_deploying',
+      timestamp: '2030-01-01T00:00:00.000Z',
+      stackId: 'stack:web',
+      data: { generation: 2 },
+    });
+    expect(event['@id']).toMatch(/^event:2030-01-01T00:00:00\.000Z:/);
+    expect(await couch.db.events.get(event['@id'])).toMatchObject({ _id: event['@id'], type: 'stack_deploying' });
+  });
+
+  it('lists the most recent events oldest first, by stack or all', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    for (let i = 0; i < 6; i += 1) {
+      await events.publish({ type: 'task_updated', stackId: i % 2 === 0 ? 'stack:a' : 'stack:b', data: { i } });
+      clock.advance(1_000);
+    }
+    const order = (list: DeploymentEvent[]) => list.map((e) => e.data.i);
+    expect(order(await events.list({ limit: 100 }))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(order(await events.list({ limit: 3 }))).toEqual([3, 4, 5]);
+    expect(order(await events.list({ stackId: 'stack:a', limit: 100 }))).toEqual([0, 2, 4]);
+    expect(order(await events.list({ stackId: 'stack:b', limit: 2 }))).toEqual([3, 5]);
+  });
+
+  it('keeps one replica\'s events of the same millisecond in publish order', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    for (let i = 0; i < 5; i += 1) await events.publish({ type: 'task_updated', data: { i } });
+    expect((await events.list({ limit: 10 })).map((e) => e.data.i)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('stores an event with a dedupe key once, however many replicas publish it at once', async () => {
+    const replicas = [0, 1, 2].map(() => new CouchEventLog(couch, clock, log));
+    const published = await Promise.all(
+      replicas.map((events, i) => {
+        clock.advance(i);
+        return events.publish({ type: 'stack_running', stackId: 'stack:web', dedupeKey: 'stack:web:1:0:running' });
+      }),
+    );
+    expect(new Set(published.map((e) => e['@id'])).size).toBe(1);
+    expect(published[0]!['@id']).toBe('event:stack_running:stack:web:1:0:running');
+    expect(await replicas[0]!.list({ limit: 10 })).toHaveLength(1);
+    // The key is scoped by type: another kind of event with the same key is its own event.
+    await replicas[0]!.publish({ type: 'stack_deploying', stackId: 'stack:web', dedupeKey: 'stack:web:1:0:running' });
+    expect(await replicas[0]!.list({ limit: 10 })).toHaveLength(2);
+  });
+
+  it('delivers to subscribers what ANOTHER replica publishes, once each, to every subscriber', async () => {
+    const replicaA = await startedLog();
+    const replicaB = new CouchEventLog(connectCouch({ ...store.endpoint(), prefix: couch.names.events.replace(/events$/, '') }), clock, log);
+    const first: DeploymentEvent[] = [];
+    const second: DeploymentEvent[] = [];
+    replicaA.subscribe((e) => first.push(e));
+    replicaA.subscribe(() => {
+      throw new Error('a broken listener does not stop the others');
+    });
+    const unsubscribe = replicaA.subscribe((e) => second.push(e));
+
+    await replicaB.publish({ type: 'host_online', hostId: 'vm1' });
+    await replicaB.publish({ type: 'host_offline', hostId: 'vm1', dedupeKey: 'vm1:t' });
+    await replicaB.publish({ type: 'host_offline', hostId: 'vm1', dedupeKey: 'vm1:t' });
+    await waitFor(() => (first.length >= 2 ? true : undefined), 'two events');
+    unsubscribe();
+    await replicaB.publish({ type: 'host_draining', hostId: 'vm1' });
+    await waitFor(() => (first.length >= 3 ? true : undefined), 'the third event');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(first.map((e) => e.type)).toEqual(['host_online', 'host_offline', 'host_draining']);
+    expect(second.map((e) => e.type)).toEqual(['host_online', 'host_offline']);
+  });
+
+  it('does not replay what was written before start, and delivers nothing after stop', async () => {
+    const writer = new CouchEventLog(couch, clock, log);
+    await writer.publish({ type: 'stack_deploying', stackId: 'stack:old' });
+    const reader = await startedLog();
+    const seen: string[] = [];
+    reader.subscribe((e) => seen.push(e.stackId ?? ''));
+    await writer.publish({ type: 'stack_deploying', stackId: 'stack:new' });
+    await waitFor(() => (seen.length > 0 ? true : undefined), 'the new event');
+    await reader.stop();
+    await writer.publish({ type: 'stack_deploying', stackId: 'stack:late' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(seen).toEqual(['stack:new']);
+  });
+
+  it('never crashes on a store that does not answer: start and stop still resolve', async () => {
+    const dead = connectCouch({ url: 'http://127.0.0.1:9', prefix: 'nowhere_' });
+    const events = new CouchEventLog(dead, clock, log, { pollMs: 100 });
+    await events.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await events.stop();
+    await expect(events.publish({ type: 'host_online', hostId: 'x' })).rejects.toThrow();
+  });
+});

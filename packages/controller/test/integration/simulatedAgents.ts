@@ -1,0 +1,105 @@
+/**
+ * A stand-in for the agent that speaks the real HTTP API to a real controller: registers, long-polls its
+ * queue, reports running and completed (with published ports, as Docker would). It runs no containers,
+ * which is the point: the controller's side of the story is tested without Docker.
+ */
+import type { AgentTaskDocument } from '@graphium/shared';
+
+export interface SimulatedAgentOptions {
+  baseUrl: string;
+  hostId: string;
+  token: string;
+  address: string;
+}
+
+export class SimulatedAgent {
+  session = '';
+  readonly done: AgentTaskDocument[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: SimulatedAgentOptions) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const response = await fetch(`${this.options.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: this.abort.signal,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  }
+
+  async register(): Promise<void> {
+    const { status, body } = await this.call('POST', `/api/v1/agents/${this.options.hostId}/register`, {
+      address: this.options.address,
+      datacenter: 'dc1',
+      resources: { cpus: 4, memory: 8 * 2 ** 30 },
+    });
+    if (status !== 200) throw new Error(`register ${this.options.hostId}: ${status} ${JSON.stringify(body)}`);
+    this.session = body.agentSession;
+    await this.call('POST', `/api/v1/agents/${this.options.hostId}/heartbeat`, {
+      agentSession: this.session,
+      load: { cpuPercent: 5, memoryUsed: 2 ** 30, memoryAvailable: 7 * 2 ** 30, containerCount: 0 },
+    });
+  }
+
+  async claim(waitSeconds: number): Promise<AgentTaskDocument[]> {
+    const { status, body } = await this.call('POST', `/api/v1/agents/${this.options.hostId}/tasks/claim?wait=${waitSeconds}`, {
+      agentSession: this.session,
+      max: 4,
+    });
+    if (status !== 200) throw new Error(`claim ${this.options.hostId}: ${status} ${JSON.stringify(body)}`);
+    return body.tasks;
+  }
+
+  async report(task: AgentTaskDocument, update: Record<string, unknown>): Promise<{ status: number; body: any }> {
+    return this.call('PUT', `/api/v1/tasks/${encodeURIComponent(task['@id'])}/status`, {
+      leaseToken: task.lease?.token,
+      ...update,
+    });
+  }
+
+  /** Runs every task it gets: running, then completed with the ports a container would publish. */
+  async execute(task: AgentTaskDocument): Promise<void> {
+    await this.report(task, { status: 'running', progress: { phase: 'starting' } });
+    const ports =
+      task.payload.kind === 'deploy'
+        ? task.payload.containerSpec.ports.map((p, i) => ({
+            containerPort: p.containerPort,
+            hostPort: p.hostPort ?? 32768 + i,
+            protocol: p.protocol,
+          }))
+        : [];
+    const healthy = task.payload.kind === 'deploy' && task.payload.containerSpec.healthCheck !== undefined ? true : undefined;
+    const { status, body } = await this.report(task, {
+      status: 'completed',
+      result: { containerId: `c-${task.containerName}`, ports, state: 'running', ...(healthy === undefined ? {} : { healthy }) },
+    });
+    if (status !== 200) throw new Error(`complete ${task['@id']}: ${status} ${JSON.stringify(body)}`);
+    this.done.push(task);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          const tasks = await this.claim(2);
+          await Promise.all(tasks.map((t) => this.execute(t)));
+        } catch (error) {
+          if (!this.running) return;
+          throw error;
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop?.catch(() => undefined);
+  }
+}
