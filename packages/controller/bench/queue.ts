@@ -5,7 +5,13 @@
  * Prints tasks/s end to end (first insert → last completion), pickup latency (insert → claim returned,
  * p50/p99), the store requests behind it, and RSS. Not a test: figures depend on the machine.
  *
- *   pnpm exec tsx packages/controller/bench/queue.ts [--agents 100] [--tasks 10000] [--concurrency 4] [--burst 500]
+ *   pnpm exec tsx packages/controller/bench/queue.ts [--agents 100] [--tasks 10000] [--concurrency 4]
+ *     [--burst 500] [--rate 0] [--stats-every 0]
+ *
+ * --rate N inserts N tasks/s (in bursts of --burst) instead of as fast as possible: pickup latency then
+ * means something (a saturated queue only measures its backlog). --stats-every MS calls stats() that often
+ * during the run, the way a Prometheus scrape of /metrics does: on the embedded store a queried view
+ * catches up on every task write, and this shows what that costs.
  */
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,12 +30,16 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '4' },
     burst: { type: 'string', default: '500' },
+    rate: { type: 'string', default: '0' },
+    'stats-every': { type: 'string', default: '0' },
   },
 });
 const AGENTS = Number(values.agents);
 const TASKS = Number(values.tasks);
 const CONCURRENCY = Number(values.concurrency);
 const BURST = Number(values.burst);
+const RATE = Number(values.rate);
+const STATS_EVERY_MS = Number(values['stats-every']);
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
@@ -131,7 +141,19 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200)); // agents are polling
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
+  const statsTimes: number[] = [];
+  const scraper =
+    STATS_EVERY_MS > 0
+      ? setInterval(() => {
+          const at = performance.now();
+          void queue.stats().then(() => statsTimes.push(performance.now() - at));
+        }, STATS_EVERY_MS)
+      : undefined;
   for (let inserted = 0; inserted < TASKS; inserted += BURST) {
+    if (RATE > 0) {
+      const due = started + (inserted / RATE) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    }
     const burst = Array.from({ length: Math.min(BURST, TASKS - inserted) }, (_, i) => benchTask(inserted + i, Date.now()));
     const at = performance.now();
     for (const task of burst) insertedAt.set(task['@id'], at);
@@ -141,6 +163,7 @@ async function main(): Promise<void> {
   await finished;
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(scraper);
   stop.abort();
   await Promise.all(agents);
   await queue.stop();
@@ -148,12 +171,17 @@ async function main(): Promise<void> {
   pickup.sort((a, b) => a - b);
   const perTask = (n: number | undefined) => ((n ?? 0) / TASKS).toFixed(2);
   console.log(`store            ${externalUrl ? 'CouchDB at COUCHDB_URL' : 'embedded (PouchDB via express-pouchdb)'}`);
-  console.log(`agents           ${AGENTS} × concurrency ${CONCURRENCY}, ${TASKS} tasks in bursts of ${BURST}`);
+  const pace = RATE > 0 ? `, inserted at ${RATE}/s` : '';
+  console.log(`agents           ${AGENTS} × concurrency ${CONCURRENCY}, ${TASKS} tasks in bursts of ${BURST}${pace}`);
   console.log(`inserted in      ${insertedMs.toFixed(0)} ms`);
   console.log(`end to end       ${elapsedMs.toFixed(0)} ms → ${(TASKS / (elapsedMs / 1000)).toFixed(0)} task lifecycles/s`);
   console.log(`pickup latency   p50 ${percentile(pickup, 50).toFixed(0)} ms, p99 ${percentile(pickup, 99).toFixed(0)} ms`);
   console.log(`CPU (process)    ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
   console.log(`store requests   find ${requests['find'] ?? 0} (${perTask(requests['find'])}/task), _all_docs ${requests['fetch'] ?? 0}, _bulk_docs ${requests['bulk'] ?? 0}`);
+  if (statsTimes.length > 0) {
+    statsTimes.sort((a, b) => a - b);
+    console.log(`stats() calls    ${statsTimes.length}, p50 ${percentile(statsTimes, 50).toFixed(0)} ms, max ${percentile(statsTimes, 100).toFixed(0)} ms`);
+  }
   console.log(`RSS              ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
   await store?.close();
   rmSync(dataDir, { recursive: true, force: true });

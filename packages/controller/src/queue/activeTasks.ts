@@ -13,19 +13,26 @@
  * ordered the way CouchDB picks a winning revision (higher generation, then higher revision string), so
  * late or repeated feed deliveries never roll an entry back.
  */
-import { isTerminalTaskStatus, type TaskStatus } from '@graphium/shared';
+import { isTerminalTaskStatus, type AgentTaskDocument, type TaskStatus } from '@graphium/shared';
 import type { StoredTask } from './taskDocs.js';
 
 /** How many finished tasks' last revisions are remembered, to ignore late deliveries of older ones. */
 const FINISHED_MEMORY = 50_000;
 
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 function revisionOrder(a: string, b: string): number {
   const generation = (rev: string): number => Number.parseInt(rev, 10) || 0;
-  return generation(a) - generation(b) || (a < b ? -1 : a > b ? 1 : 0);
+  return generation(a) - generation(b) || compare(a, b);
 }
 
-const byQueueOrder = (a: StoredTask, b: StoredTask): number =>
-  a.queueKey < b.queueKey ? -1 : a.queueKey > b.queueKey ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+/** Claim order: queue key (priority, then age), ties by id. The in-memory queue uses the same. */
+export const byQueueOrder = (a: AgentTaskDocument, b: AgentTaskDocument): number =>
+  compare(a.queueKey, b.queueKey) || compare(a['@id'], b['@id']);
+
+/** Age order, ties by id. */
+export const byAge = (a: AgentTaskDocument, b: AgentTaskDocument): number =>
+  compare(a.dateCreated, b.dateCreated) || compare(a['@id'], b['@id']);
 
 export class ActiveTasks {
   private readonly byId = new Map<string, StoredTask>();
@@ -59,9 +66,14 @@ export class ActiveTasks {
     return true;
   }
 
-  /** Drops an entry found stale (a conditional write on it conflicted); the feed brings the current one. */
-  forget(id: string): void {
-    this.remove(id);
+  /**
+   * Drops an entry found stale: a conditional write based on revision `staleRev` conflicted. Only that
+   * revision goes — should the feed have brought a newer one meanwhile, it stays — and the feed brings the
+   * current one. Without `staleRev` (the document was deleted) the entry goes whatever it is.
+   */
+  forget(id: string, staleRev?: string): void {
+    const known = this.byId.get(id);
+    if (known !== undefined && (staleRev === undefined || known._rev === staleRev)) this.remove(id);
   }
 
   get(id: string): StoredTask | undefined {

@@ -4,13 +4,13 @@
  * replica follows the tasks `_changes` feed, which keeps its view of unfinished tasks exact (activeTasks.ts)
  * and wakes the long-polls it holds — so one replica or many behave alike. Pieces: claimNext.ts (the
  * claim), claimConflicts.ts (cluster safety), transitions.ts (pure state changes, shared with the in-memory
- * fake), taskDocs.ts (group commit of reads and writes), longPoll.ts + wakeups.ts (waiting for work).
+ * fake), taskWrites.ts + taskDocs.ts (conditional writes, group commit), longPoll.ts + wakeups.ts (waiting
+ * for work).
  */
 import {
   AppError,
   agentTaskDocument,
   DEFAULT_RETRY_POLICY,
-  isAppError,
   isTerminalTaskStatus,
   LEASE_SECONDS,
   type AgentTaskDocument,
@@ -24,7 +24,7 @@ import type { Logger } from 'pino';
 import { systemClock, type ClaimRequest, type Clock, type Page, type TaskQueue } from '../ports.js';
 import { ChangeFollower } from '../store/changeFollower.js';
 import type { Couch } from '../store/couch.js';
-import { storeUnavailable } from '../store/errors.js';
+import { withStoreErrors } from '../store/errors.js';
 import { ActiveTasks } from './activeTasks.js';
 import type { BatcherOptions } from './batcher.js';
 import { claimNext, type ClaimContext } from './claimNext.js';
@@ -34,7 +34,8 @@ import { longPoll } from './longPoll.js';
 import { buildManualTask, manualTaskId } from './manualTask.js';
 import { stripConflicts, TaskDocs, type StoredTask } from './taskDocs.js';
 import { listTasks, tasksInStatus, tasksOfStack } from './taskListing.js';
-import { taskStats } from './taskStats.js';
+import { SharedStats, taskStats } from './taskStats.js';
+import { TaskWrites } from './taskWrites.js';
 import { applyReport, assertLeaseHolder, cancelTask, endSession, expireLease, retryTask, type TransitionContext } from './transitions.js';
 import { Wakeups } from './wakeups.js';
 
@@ -51,20 +52,21 @@ export interface CouchTaskQueueOptions {
   sweepIntervalMs?: number;
   /** Back-off of retried tasks. Default: shared DEFAULT_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
-  /** Claim candidates assessed per page (default 50) and pages per claim attempt (default 5). */
+  /** Claim candidates assessed per page (default 50) and pages per claim attempt (default 20). */
   candidatePageSize?: number;
   candidatePages?: number;
   /** Group commit of reads and writes. Default: batches of up to 500, 2 in flight. */
   batching?: BatcherOptions;
   /** Longest held `_changes` longpoll. Default 25,000 ms. */
   changesPollMs?: number;
+  /**
+   * stats() answers from one view query for this long, and concurrent callers share one query: on the
+   * embedded store each query first indexes every task write since the previous one. Default 1,000 ms.
+   */
+  statsMaxAgeMs?: number;
 }
 
-/** Attempts at a read-modify-write of one task when others keep writing it first. */
-const MAX_WRITE_ATTEMPTS = 5;
-
 type Listener = (task: AgentTaskDocument) => void;
-type Change = (task: StoredTask, ctx: TransitionContext) => AgentTaskDocument | undefined;
 
 export class CouchTaskQueue implements TaskQueue {
   private readonly docs: TaskDocs;
@@ -76,10 +78,12 @@ export class CouchTaskQueue implements TaskQueue {
   private readonly listeners = new Set<Listener>();
   private readonly follower: ChangeFollower;
   private readonly claimContext: ClaimContext;
+  private readonly writes: TaskWrites;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<unknown> | undefined;
   private stopped = false;
   private held = 0;
+  private readonly sharedStats: SharedStats;
 
   constructor(private readonly options: CouchTaskQueueOptions) {
     this.docs = new TaskDocs(options.couch.db.tasks, options.batching);
@@ -92,14 +96,16 @@ export class CouchTaskQueue implements TaskQueue {
       pollMs: options.changesPollMs,
       onChanges: (docs) => this.applyChanges(docs),
     });
+    this.sharedStats = new SharedStats(() => withStoreErrors(() => taskStats(options.couch.db.tasks)), options.statsMaxAgeMs ?? 1_000);
+    this.writes = new TaskWrites(this.docs, this.active, this.wakeups, () => this.transitionContext());
     this.claimContext = {
       docs: this.docs,
       active: this.active,
       log: this.log,
-      write: (task) => this.write(task),
+      write: (task) => this.writes.write(task),
       transitionContext: () => this.transitionContext(),
       pageSize: options.candidatePageSize ?? 50,
-      maxPages: options.candidatePages ?? 5,
+      maxPages: options.candidatePages ?? 20,
     };
   }
 
@@ -109,11 +115,16 @@ export class CouchTaskQueue implements TaskQueue {
     this.wakeups.reopen();
     this.active.clear();
     await this.follower.start();
-    await this.guard(async () => {
-      for (const status of ['pending', 'claimed', 'running'] as const) {
-        for await (const page of tasksInStatus(this.docs, status)) for (const task of page) this.active.apply(task);
-      }
-    });
+    try {
+      await withStoreErrors(async () => {
+        for (const status of ['pending', 'claimed', 'running'] as const) {
+          for await (const page of tasksInStatus(this.docs, status)) for (const task of page) this.active.apply(task);
+        }
+      });
+    } catch (error) {
+      await this.follower.stop();
+      throw error;
+    }
     this.log.info({ event: 'tasks.queue_started', unfinished: this.active.size });
     this.sweeper = setInterval(() => this.sweepOnce(), this.options.sweepIntervalMs ?? 5_000);
     this.sweeper.unref();
@@ -130,35 +141,35 @@ export class CouchTaskQueue implements TaskQueue {
   }
 
   insertMany(tasks: readonly AgentTaskDocument[]): Promise<void> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       if (tasks.length === 0) return;
       const inserted = await this.docs.insertNew(tasks.map((task) => agentTaskDocument.parse(task)));
-      for (const task of inserted) this.remember(task as StoredTask);
+      for (const task of inserted) this.writes.remember(task as StoredTask);
       this.log.info({ event: 'tasks.inserted', inserted: inserted.length, existing: tasks.length - inserted.length });
     });
   }
 
   get(id: string): Promise<AgentTaskDocument | undefined> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       const task = await this.docs.read(id);
       return task === undefined ? undefined : stripConflicts(task);
     });
   }
 
   list(query: TaskListQuery): Promise<Page<AgentTaskDocument>> {
-    return this.guard(() => listTasks(this.docs, query));
+    return withStoreErrors(() => listTasks(this.docs, query));
   }
 
   forStack(stackId: string): Promise<AgentTaskDocument[]> {
-    return this.guard(() => tasksOfStack(this.docs, stackId));
+    return withStoreErrors(() => tasksOfStack(this.docs, stackId));
   }
 
   stats(): Promise<TaskStatsResponse> {
-    return this.guard(() => taskStats(this.options.couch.db.tasks));
+    return this.sharedStats.get();
   }
 
   claim(request: ClaimRequest): Promise<AgentTaskDocument[]> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       this.held += 1;
       try {
         return await longPoll(request, {
@@ -174,9 +185,8 @@ export class CouchTaskQueue implements TaskQueue {
   }
 
   report(taskId: string, hostId: string, update: TaskStatusUpdate): Promise<AgentTaskDocument> {
-    return this.guard(async () => {
-      // The view's copy saves a read when it is current; a refusal is only ever decided on a fresh read.
-      const stored = await this.changeOrThrow(taskId, (task, ctx) => {
+    return withStoreErrors(async () => {
+      const stored = await this.writes.changeOrThrow(taskId, (task, ctx) => {
         assertLeaseHolder(task, hostId, update.leaseToken, ctx.nowMs);
         return applyReport(task, update, ctx);
       }, true);
@@ -187,12 +197,12 @@ export class CouchTaskQueue implements TaskQueue {
   }
 
   releaseOtherSessions(hostId: string, currentSession: string): Promise<number> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       const heldByOthers = (task: AgentTaskDocument): boolean =>
         task.hostId === hostId && (task.status === 'claimed' || task.status === 'running') && task.lease?.agentSession !== currentSession;
       const candidates = this.active.ofHost(hostId, ['claimed', 'running']).filter(heldByOthers);
       const released = await Promise.all(
-        candidates.map((task) => this.change(task._id, (current, ctx) => (heldByOthers(current) ? endSession(current, ctx) : undefined))),
+        candidates.map((task) => this.writes.change(task._id, (current, ctx) => (heldByOthers(current) ? endSession(current, ctx) : undefined))),
       );
       const count = released.filter((task) => task !== undefined).length;
       if (count > 0) this.log.info({ event: 'tasks.session_released', hostId, agentSession: currentSession, released: count });
@@ -202,11 +212,11 @@ export class CouchTaskQueue implements TaskQueue {
 
   /** Expired leases among the held tasks of the view (loaded from the [status, lease.expiresAt] index). */
   requeueExpired(): Promise<AgentTaskDocument[]> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       const ctx = this.transitionContext();
       const expired = this.active.held().filter((task) => task.lease !== undefined && Date.parse(task.lease.expiresAt) < ctx.nowMs);
       // A conflict means someone wrote the task meanwhile (a renewal, another replica's sweep): skip it.
-      const written = await Promise.all(expired.map((task) => this.write(expireLease(task, ctx))));
+      const written = await Promise.all(expired.map((task) => this.writes.write(expireLease(task, ctx))));
       const changed = written.filter((task): task is StoredTask => task !== undefined).map(stripConflicts);
       for (const task of changed) {
         this.log.warn({ event: 'task.lease_expired', taskId: task['@id'], hostId: task.hostId, attempt: task.attempt, status: task.status });
@@ -216,28 +226,28 @@ export class CouchTaskQueue implements TaskQueue {
   }
 
   cancel(id: string): Promise<AgentTaskDocument> {
-    return this.guard(async () => {
-      const task = await this.changeOrThrow(id, (current, ctx) => cancelTask(current, ctx));
+    return withStoreErrors(async () => {
+      const task = await this.writes.changeOrThrow(id, (current, ctx) => cancelTask(current, ctx));
       this.log.info({ event: 'task.cancelled', taskId: id, hostId: task.hostId });
       return task;
     });
   }
 
   retry(id: string): Promise<AgentTaskDocument> {
-    return this.guard(async () => {
-      const task = await this.changeOrThrow(id, (current) => retryTask(current));
+    return withStoreErrors(async () => {
+      const task = await this.writes.changeOrThrow(id, (current) => retryTask(current));
       this.log.info({ event: 'task.retried', taskId: id, hostId: task.hostId });
       return task;
     });
   }
 
   cancelForStack(stackId: string): Promise<number> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       const unfinished = (await tasksOfStack(this.docs, stackId)).filter((task) => !isTerminalTaskStatus(task.status));
       const cancelled = await Promise.all(
         unfinished.map((task) =>
           // Finished in the meantime: nothing left to cancel.
-          this.change(task['@id'], (current, ctx) => (isTerminalTaskStatus(current.status) ? undefined : cancelTask(current, ctx))),
+          this.writes.change(task['@id'], (current, ctx) => (isTerminalTaskStatus(current.status) ? undefined : cancelTask(current, ctx))),
         ),
       );
       const count = cancelled.filter((task) => task !== undefined).length;
@@ -247,14 +257,14 @@ export class CouchTaskQueue implements TaskQueue {
   }
 
   createManual(request: CreateTaskRequest): Promise<AgentTaskDocument> {
-    return this.guard(async () => {
+    return withStoreErrors(async () => {
       const nowMs = this.clock.now();
       // Two submits in the same millisecond: the second gets a suffix rather than vanishing.
       for (let n = 0; n < 10; n += 1) {
         const id = n === 0 ? manualTaskId(request, nowMs) : `${manualTaskId(request, nowMs)}-${n}`;
         const [task] = await this.docs.insertNew([buildManualTask(request, nowMs, id)]);
         if (task === undefined) continue;
-        this.remember(task as StoredTask);
+        this.writes.remember(task as StoredTask);
         this.log.info({ event: 'task.created', taskId: id, hostId: task.hostId, taskType: task.taskType });
         return task;
       }
@@ -282,61 +292,15 @@ export class CouchTaskQueue implements TaskQueue {
     };
   }
 
-  /** Takes a version into the view; when it is news, wakes whoever it concerns. */
-  private remember(task: StoredTask): boolean {
-    if (!this.active.apply(task)) return false;
-    if (task.status === 'pending') this.wakeups.wake(task.hostId);
-    else if (isTerminalTaskStatus(task.status)) for (const host of task.wakeHosts) this.wakeups.wake(host);
-    return true;
-  }
-
-  /** Conditional write. undefined when another write came first (the view's entry is then stale). */
-  private async write(task: AgentTaskDocument): Promise<StoredTask | undefined> {
-    const stored = await this.docs.write(task);
-    if (stored === undefined) this.active.forget(task['@id']);
-    else this.remember(stored);
-    return stored;
-  }
-
-  /**
-   * Read, change, conditional write; again on a fresh read when another write got there first. `next`
-   * answers undefined to leave the task as it is. With `viewFirst`, the view's copy is tried before a read.
-   */
-  private async change(id: string, next: Change, viewFirst = false): Promise<AgentTaskDocument | undefined> {
-    let cached = viewFirst ? this.active.get(id) : undefined;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const current = cached ?? (await this.docs.read(id));
-      if (current === undefined) throw new AppError('NOT_FOUND', `no task ${id}`);
-      let changed: AgentTaskDocument | undefined;
-      try {
-        changed = next(current, this.transitionContext());
-      } catch (error) {
-        if (cached === undefined) throw error;
-        cached = undefined; // the view may lag: decide again on the stored document
-        continue;
-      }
-      cached = undefined;
-      if (changed === undefined) return undefined;
-      const written = await this.write(changed);
-      if (written !== undefined) return stripConflicts(written);
-    }
-    throw new AppError('CONFLICT', `task ${id} kept changing; try again`);
-  }
-
-  private async changeOrThrow(id: string, next: Change, viewFirst = false): Promise<AgentTaskDocument> {
-    const changed = await this.change(id, next, viewFirst);
-    if (changed === undefined) throw new AppError('INTERNAL', `task ${id} was not changed`);
-    return changed;
-  }
-
   /** Every replica's writes, from the feed: into the view, wake-ups, listeners. */
   private applyChanges(docs: Record<string, unknown>[]): void {
     const conflicted: StoredTask[] = [];
     for (const doc of docs) {
+      if (doc['_deleted'] === true) this.active.forget(String(doc['_id']));
       if (doc['@type'] !== 'AgentTask') continue; // design documents, deletions
       const stored = doc as unknown as StoredTask;
       if (stored._conflicts?.length) conflicted.push(stored);
-      this.remember(stored);
+      this.writes.remember(stored);
       const task = stripConflicts(stored);
       for (const listener of this.listeners) {
         try {
@@ -361,17 +325,5 @@ export class CouchTaskQueue implements TaskQueue {
       .finally(() => {
         this.sweeping = undefined;
       });
-  }
-
-  /** Store failures become STORE_UNAVAILABLE (503); AppErrors pass through. */
-  private async guard<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (isAppError(error)) throw error;
-      const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-      if (typeof status !== 'number' || status >= 500) throw storeUnavailable(error);
-      throw error;
-    }
   }
 }

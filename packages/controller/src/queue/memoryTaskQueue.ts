@@ -20,6 +20,7 @@ import {
   type TaskStatusUpdate,
 } from '@graphium/shared';
 import { systemClock, type ClaimRequest, type Clock, type Page, type TaskQueue } from '../ports.js';
+import { byAge, byQueueOrder } from './activeTasks.js';
 import { assessClaim, dependencyIdsOf } from './claimability.js';
 import { decodeCursor, encodeCursor, nextPosition, START } from './keyPaging.js';
 import { longPoll, type ClaimAttempt } from './longPoll.js';
@@ -54,8 +55,6 @@ export interface MemoryTaskQueueOptions {
 type Task = AgentTaskDocument;
 type Listener = (task: Task) => void;
 
-const byQueueOrder = (a: Task, b: Task): number => a.queueKey.localeCompare(b.queueKey) || a['@id'].localeCompare(b['@id']);
-const byAge = (a: Task, b: Task): number => a.dateCreated.localeCompare(b.dateCreated) || a['@id'].localeCompare(b['@id']);
 
 export class MemoryTaskQueue implements TaskQueue {
   private readonly tasks = new Map<string, Task>();

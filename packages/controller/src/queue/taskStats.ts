@@ -1,7 +1,10 @@
 /**
  * Task counts by status, type and host from the `task-stats/counts` view (store/views.ts): a `_count`
  * reduce grouped by `[status, taskType, hostId]` answers with one row per combination in use, however many
- * tasks are stored. Chosen over paging Mango results because it never reads the tasks themselves.
+ * tasks are stored. Chosen over paging Mango results because it never reads the tasks themselves, and it
+ * is portable. Its cost on the embedded store: PouchDB brings a view up to date when it is queried, about
+ * 1.3 ms of CPU per task write since the previous query (CouchDB indexes natively, far cheaper) — hence
+ * SharedStats, so that scrapes and API calls close together share one query.
  */
 import { TASK_STATUSES, TASK_TYPES, type TaskStatsResponse, type TaskStatus, type TaskType } from '@graphium/shared';
 import type { Database } from '../store/couch.js';
@@ -33,4 +36,25 @@ export async function taskStats(db: Database): Promise<TaskStatsResponse> {
     if (known) addToStats(stats, status as TaskStatus, taskType as TaskType, hostId, Number(row.value));
   }
   return stats;
+}
+
+/** One stats query shared by every caller within `maxAgeMs` (and by concurrent callers). */
+export class SharedStats {
+  private last: { at: number; answer: Promise<TaskStatsResponse> } | undefined;
+
+  constructor(
+    private readonly query: () => Promise<TaskStatsResponse>,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  get(): Promise<TaskStatsResponse> {
+    const now = performance.now();
+    if (this.last !== undefined && now - this.last.at < this.maxAgeMs) return this.last.answer;
+    const entry = { at: now, answer: this.query() };
+    this.last = entry;
+    entry.answer.catch(() => {
+      if (this.last === entry) this.last = undefined; // a failure is not kept
+    });
+    return entry.answer;
+  }
 }

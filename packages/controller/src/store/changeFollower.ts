@@ -32,7 +32,8 @@ interface ChangesAnswer {
 }
 
 export class ChangeFollower {
-  private since: unknown = 'now';
+  /** Where the feed continues; undefined until the store told us its current end. */
+  private since: unknown;
   private running = false;
   private request: AbortController | undefined;
   private loop: Promise<void> | undefined;
@@ -44,12 +45,12 @@ export class ChangeFollower {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.since = undefined;
     try {
-      const info = await this.options.couch.db[this.options.db].info();
-      this.since = info.update_seq;
+      this.since = await this.currentEnd();
     } catch (error) {
-      this.options.log.warn({ event: 'changes.start_failed', db: this.options.db, err: error }, 'following from now');
-      this.since = 'now';
+      // The loop keeps asking, with back-off: a store that comes late is followed from when it answers.
+      this.options.log.warn({ event: 'changes.start_failed', db: this.options.db, err: error });
     }
     this.loop = this.follow();
   }
@@ -67,6 +68,10 @@ export class ChangeFollower {
     let backoff = this.options.minBackoffMs ?? 250;
     while (this.running) {
       try {
+        if (this.since === undefined) {
+          this.since = await this.currentEnd();
+          continue;
+        }
         const answer = await this.poll();
         backoff = this.options.minBackoffMs ?? 250;
         if (answer === undefined) continue; // our own time limit cut the request: ask again
@@ -80,6 +85,11 @@ export class ChangeFollower {
         backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 10_000);
       }
     }
+  }
+
+  private async currentEnd(): Promise<unknown> {
+    const info = await this.options.couch.db[this.options.db].info();
+    return info.update_seq;
   }
 
   /** One longpoll. undefined when the answer was cut short by our own limit or by stop(). */

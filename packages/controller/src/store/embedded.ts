@@ -4,7 +4,9 @@
  * Only the controller can reach it: it binds 127.0.0.1 and demands a random bearer token.
  *
  * express-pouchdb runs in minimum mode plus Mango (`routes/find`) and without compression (compression
- * buffers continuous `_changes` feeds; see STORE-NOTES.md). One process per data directory: LevelDB locks it.
+ * buffers continuous `_changes` feeds; see STORE-NOTES.md). Longpoll `_changes` is answered by
+ * embeddedChanges.ts instead (express-pouchdb's ignores `timeout` and can leak a timer for ever). One
+ * process per data directory: LevelDB locks it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import expressPouchdb from 'express-pouchdb';
 import PouchDB from 'pouchdb-node';
+import { serveLongpoll, type PouchConstructor } from './embeddedChanges.js';
 
 export interface EmbeddedStore {
   /** Base URL of the store on loopback. */
@@ -41,6 +44,7 @@ export async function startEmbeddedStore(options: { dataDir: string }): Promise<
       res.end(JSON.stringify({ error: 'unauthorized', reason: 'embedded store: bearer token required' }));
       return;
     }
+    if (serveLongpoll(Pouch as unknown as PouchConstructor, req, res)) return;
     app(req, res);
   });
   // Long-polls and continuous feeds may stay open for a long time; Node's default request timeout would cut them.

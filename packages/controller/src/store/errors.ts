@@ -42,3 +42,15 @@ export async function getOrUndefined<T>(fetch: () => Promise<T>): Promise<T | un
     throw error;
   }
 }
+
+/** Runs a store operation; store failures (no answer, 5xx) become STORE_UNAVAILABLE, AppErrors pass through. */
+export async function withStoreErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const status = fieldsOf(error).statusCode;
+    if (typeof status !== 'number' || status >= 500) throw storeUnavailable(error);
+    throw error;
+  }
+}

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startController, type RunningController } from '../../src/server.js';
-import { SimulatedAgent } from './simulatedAgents.js';
+import { SimulatedAgent, type Json } from './simulatedAgents.js';
+
 
 const reference = readFileSync(join(__dirname, '../../../shared/test/fixtures/reference/nginx-multihost-stack.json'), 'utf8');
 const HOSTS = [
@@ -67,7 +68,7 @@ afterAll(async () => {
 describe('a stack from deploy to deletion, over HTTP', () => {
   const stackId = 'stack:nginx-multihost';
   const path = `/api/v1/stacks/${encodeURIComponent(stackId)}`;
-  const events: Array<{ type: string; data: any }> = [];
+  const events: Array<{ type: string; data: Json }> = [];
   let stream: AbortController;
 
   beforeAll(async () => {
@@ -103,7 +104,7 @@ describe('a stack from deploy to deletion, over HTTP', () => {
   it('plans without side effects', async () => {
     const planned = await api('POST', '/api/v1/stacks/plan', reference);
     expect(planned.status).toBe(200);
-    expect(Object.fromEntries(Object.entries(planned.body.placements).map(([c, p]: [string, any]) => [c, p.hostId]))).toEqual({
+    expect(Object.fromEntries(Object.entries(planned.body.placements).map(([c, p]: [string, Json]) => [c, p.hostId]))).toEqual({
       'nginx-1': 'localhost-docker',
       'nginx-2': 'vm1',
       'nginx-3': 'vm2',
@@ -117,7 +118,7 @@ describe('a stack from deploy to deletion, over HTTP', () => {
     expect(deployed.headers.get('location')).toBe(path);
     expect(deployed.body).toMatchObject({ stackId, generation: 1, status: 'deploying', format: 'jsonld' });
     const tasks = await api('GET', `/api/v1/tasks?stackId=${encodeURIComponent(stackId)}`);
-    expect(tasks.body.items.map((t: any) => [t.containerName, t.hostId, t.status])).toEqual(
+    expect(tasks.body.items.map((t: Json) => [t.containerName, t.hostId, t.status])).toEqual(
       expect.arrayContaining([
         ['nginx-1', 'localhost-docker', 'pending'],
         ['nginx-2', 'vm1', 'pending'],
@@ -182,7 +183,7 @@ describe('a stack from deploy to deletion, over HTTP', () => {
     });
     // Same hosts as before: each container is replaced in place by its deploy task, nothing is removed.
     const tasks = await api('GET', `/api/v1/tasks?stackId=${encodeURIComponent(stackId)}&limit=100`);
-    expect(tasks.body.items.filter((t: any) => t.generation === 2).map((t: any) => t.taskType)).toEqual(['deploy', 'deploy', 'deploy']);
+    expect(tasks.body.items.filter((t: Json) => t.generation === 2).map((t: Json) => t.taskType)).toEqual(['deploy', 'deploy', 'deploy']);
     expect(Object.keys(view.deployment.placements)).toHaveLength(3);
   });
 

@@ -5,6 +5,11 @@
  */
 import type { AgentTaskDocument } from '@graphium/shared';
 
+/** HTTP bodies are read as loose JSON here; the assertions check their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+
 export interface SimulatedAgentOptions {
   baseUrl: string;
   hostId: string;
@@ -21,7 +26,7 @@ export class SimulatedAgent {
 
   constructor(private readonly options: SimulatedAgentOptions) {}
 
-  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${this.options.baseUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'application/json' },
@@ -55,7 +60,7 @@ export class SimulatedAgent {
     return body.tasks;
   }
 
-  async report(task: AgentTaskDocument, update: Record<string, unknown>): Promise<{ status: number; body: any }> {
+  async report(task: AgentTaskDocument, update: Record<string, unknown>): Promise<{ status: number; body: Json }> {
     return this.call('PUT', `/api/v1/tasks/${encodeURIComponent(task['@id'])}/status`, {
       leaseToken: task.lease?.token,
       ...update,
