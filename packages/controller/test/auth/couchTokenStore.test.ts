@@ -3,18 +3,9 @@ import { createHash } from 'node:crypto';
 import { CouchTokenStore } from '../../src/auth/couchTokenStore.js';
 import type { Couch } from '../../src/store/couch.js';
 import { useTestStore } from '../support/store.js';
+import { ManualClock } from '../support/manualClock.js';
 
 const store = useTestStore();
-
-class ManualClock {
-  constructor(public ms = Date.parse('2030-01-01T00:00:00.000Z')) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 async function allDocs(couch: Couch): Promise<Array<Record<string, unknown>>> {
   const { rows } = await couch.db.tokens.list({ include_docs: true });

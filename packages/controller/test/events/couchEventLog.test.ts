@@ -4,19 +4,10 @@ import pino from 'pino';
 import { CouchEventLog } from '../../src/events/couchEventLog.js';
 import { connectCouch, type Couch } from '../../src/store/couch.js';
 import { useTestStore } from '../support/store.js';
+import { ManualClock } from '../support/manualClock.js';
 
 const store = useTestStore();
 const log = pino({ level: 'silent' });
-
-class ManualClock {
-  constructor(public ms = Date.parse('2030-01-01T00:00:00.000Z')) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 function waitFor<T>(read: () => T | undefined, what: string, ms = 5_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -6,21 +6,12 @@ import { CouchHostRegistry } from '../../src/hosts/couchHostRegistry.js';
 import { HostLivenessMonitor } from '../../src/hosts/livenessMonitor.js';
 import type { Couch } from '../../src/store/couch.js';
 import { useTestStore } from '../support/store.js';
+import { ManualClock } from '../support/manualClock.js';
 
 const store = useTestStore();
 const log = pino({ level: 'silent' });
 const REGISTRATION: RegisterAgentRequest = { address: '10.0.0.5', labels: { zone: 'a' }, resources: { cpus: 4, memory: 8 * 1024 ** 3 } };
 const LOAD = { cpuPercent: 10, memoryUsed: 1, memoryAvailable: 2, containerCount: 3 };
-
-class ManualClock {
-  constructor(public ms = Date.parse('2030-01-01T00:00:00.000Z')) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
 
 /** A registry as one controller replica has it (its own event log), sharing the store and the clock. */
 function replica(couch: Couch, clock: ManualClock) {
