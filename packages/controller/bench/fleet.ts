@@ -2,14 +2,16 @@
  * Fleet benchmark: one controller process (embedded store), N simulated agents long-polling it over real
  * HTTP from this process. A script that prints figures, not a test.
  *
- *   pnpm exec tsx packages/controller/bench/fleet.ts [--agents 100,1000] [--tasks 10000] [--pickups 200]
+ *   pnpm exec tsx packages/controller/bench/fleet.ts [--agents 100,1000] [--tasks 10000] [--pickups 200] [--concurrency 4]
+ *     [--profile DIR]
  *
  * Per agent count it measures, in one run:
  *  - idle: controller RSS once every agent holds a long-poll;
  *  - pickup: single tasks created one at a time (POST /api/v1/tasks, for an idle agent chosen at random),
  *    time from the create request to the agent receiving the task (p50/p99);
- *  - throughput: `--tasks` deploy tasks (stacks of 100 containers, spread over the agents) created, claimed
- *    and completed; task lifecycles per second end to end, controller CPU and peak RSS.
+ *  - throughput: `--tasks` deploy tasks (stacks of 100 containers, spread over the agents, `--concurrency`
+ *    definitions submitted at once) created, claimed and completed; task lifecycles per second end to end, controller CPU and peak RSS.
+ * `--profile DIR` makes the controller write a V8 CPU profile there (open it in Chrome DevTools).
  * The controller is built first (`tsc -b`); it runs from packages/controller/dist.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,16 +30,22 @@ interface Args {
   agents: number[];
   tasks: number;
   pickups: number;
+  /** Stack definitions submitted at once (as an automation deploying many stacks would). */
+  concurrency: number;
+  /** When set, the controller writes a V8 CPU profile into this directory. */
+  profile?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { agents: [100, 1000], tasks: 10_000, pickups: 200 };
+  const args: Args = { agents: [100, 1000], tasks: 10_000, pickups: 200, concurrency: 4 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--agents') args.agents = value.split(',').map(Number);
     else if (flag === '--tasks') args.tasks = Number(value);
     else if (flag === '--pickups') args.pickups = Number(value);
+    else if (flag === '--profile') args.profile = value;
+    else if (flag === '--concurrency') args.concurrency = Number(value);
     else throw new Error(`unknown flag ${flag}`);
   }
   return args;
@@ -72,9 +80,10 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function startController(dataDir: string): Promise<{ child: ChildProcess; url: string; admin: string }> {
+async function startController(dataDir: string, profile?: string): Promise<{ child: ChildProcess; url: string; admin: string }> {
   const main = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
-  const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
+  const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+  const child = spawn(process.execPath, [...profiling, main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
@@ -96,7 +105,7 @@ interface SimAgent {
 
 async function runFleet(agentCount: number, args: Args): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'graphium-bench-'));
-  const { child, url, admin } = await startController(dataDir);
+  const { child, url, admin } = await startController(dataDir, args.profile);
   const pid = child.pid!;
   const agents: SimAgent[] = [];
   for (let i = 0; i < agentCount; i++) {
@@ -168,13 +177,17 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   const target = completed + args.tasks;
   const t0 = performance.now();
   const stacks = Math.ceil(args.tasks / 100);
-  for (let s = 0; s < stacks; s++) {
-    const containers = Array.from({ length: Math.min(100, args.tasks - s * 100) }, (_, i) => ({ name: `c${i}`, image: 'busybox:latest' }));
-    await call(url, admin, 'POST', '/api/v1/stacks', {
-      '@context': 'https://schema.org',
-      '@graph': [{ '@type': 'Stack', name: `bench-${s}`, deployment: { placementStrategy: 'spread' }, hasPart: containers }],
-    });
-  }
+  let nextStack = 0;
+  const submitters = Array.from({ length: args.concurrency }, async () => {
+    for (let s = nextStack++; s < stacks; s = nextStack++) {
+      const containers = Array.from({ length: Math.min(100, args.tasks - s * 100) }, (_, i) => ({ name: `c${i}`, image: 'busybox:latest' }));
+      await call(url, admin, 'POST', '/api/v1/stacks', {
+        '@context': 'https://schema.org',
+        '@graph': [{ '@type': 'Stack', name: `bench-${s}`, deployment: { placementStrategy: 'spread' }, hasPart: containers }],
+      });
+    }
+  });
+  await Promise.all(submitters);
   const created = performance.now();
   while (completed < target) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - t0) / 1000;
@@ -200,7 +213,9 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  console.log(`fleet benchmark: embedded store, controller in its own process, ${args.tasks} tasks, ${args.pickups} pickups`);
+  console.log(
+    `fleet benchmark: embedded store, controller in its own process, ${args.tasks} tasks (${args.concurrency} stack definitions in flight), ${args.pickups} pickups`,
+  );
   for (const count of args.agents) await runFleet(count, args);
   await dispatcher.close();
 }

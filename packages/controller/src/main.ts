@@ -3,6 +3,7 @@
  * `controller serve` runs the HTTP API, task queue and monitors; `controller token create` asks a running
  * controller for a new token. Flags, environment and config file meet in loadConfig (config.ts).
  */
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@graphium/shared';
 import { loadConfig } from './config.js';
@@ -41,7 +42,9 @@ program
         logLevel: options.logLevel,
       },
     });
-    const controller = await startController(config);
+    // Built, the store gets a thread of its own; run from source (tsx) it shares the main thread.
+    const storeWorker = new URL('./store/embeddedWorker.js', import.meta.url);
+    const controller = await startController(config, { storeWorker: existsSync(storeWorker) ? storeWorker : undefined });
     if (controller.adminToken !== undefined) {
       // Shown once: only its hash is stored.
       process.stdout.write(

@@ -43,6 +43,8 @@ export interface RunningController {
 export interface StartOptions {
   log?: Logger | undefined;
   clock?: Clock | undefined;
+  /** Run the embedded store in a worker thread from this built script (see store/embedded.ts). */
+  storeWorker?: URL | undefined;
 }
 
 export async function startController(config: ControllerConfig, options: StartOptions = {}): Promise<RunningController> {
@@ -52,9 +54,9 @@ export async function startController(config: ControllerConfig, options: StartOp
   let embedded: EmbeddedStore | undefined;
   let couch: Couch;
   if (config.couchdbUrl === undefined) {
-    embedded = await startEmbeddedStore({ dataDir: config.dataDir });
+    embedded = await startEmbeddedStore({ dataDir: config.dataDir, worker: options.storeWorker });
     couch = connectCouch({ url: embedded.url, token: embedded.token, prefix: config.dbPrefix });
-    log.info({ event: 'store.embedded', dataDir: config.dataDir });
+    log.info({ event: 'store.embedded', dataDir: config.dataDir, thread: options.storeWorker === undefined ? 'main' : 'worker' });
   } else {
     couch = connectCouch({ url: config.couchdbUrl, prefix: config.dbPrefix });
     log.info({ event: 'store.couchdb', url: couch.displayUrl });
@@ -90,6 +92,7 @@ export async function startController(config: ControllerConfig, options: StartOp
   });
 
   await events.start();
+  await hosts.start();
   await queue.start();
   await stacks.startMonitor();
   liveness.start();
@@ -122,6 +125,7 @@ export async function startController(config: ControllerConfig, options: StartOp
       clearInterval(sweep);
       clearTimeout(deadline);
       await liveness.stop();
+      await hosts.stop();
       await stacks.stopMonitor();
       await events.stop();
       await embedded?.close();

@@ -4,6 +4,8 @@
  * event out to its in-process subscribers — so a client connected to any replica sees what every replica
  * wrote. A listener that throws is logged and does not disturb the others.
  *
+ * Writes are grouped: events published while a write is in flight travel together in one `_bulk_docs`.
+ *
  * Listings return the most recent `limit` events, oldest first (what a history view or a reconnecting
  * stream wants), through the [stackId, timestamp] or [timestamp] index, sorted descending in the store.
  */
@@ -11,9 +13,10 @@ import { deploymentEvent, GRAPHIUM_CONTEXT, type DeploymentEvent } from '@graphi
 import type { MangoQuery, MangoSelector, SortOrder } from 'nano';
 import type { Logger } from 'pino';
 import type { Clock, EventLog, NewEvent } from '../ports.js';
+import { Batcher } from '../store/batcher.js';
 import { ChangeFollower } from '../store/changeFollower.js';
-import type { Couch, Database } from '../store/couch.js';
-import { isConflict } from '../store/errors.js';
+import type { BulkRow, Couch, Database } from '../store/couch.js';
+import { bulkRowError } from '../store/errors.js';
 import { dedupedEventId, freshEventId } from './eventIds.js';
 
 export interface EventLogOptions {
@@ -27,6 +30,8 @@ export class CouchEventLog implements EventLog {
   private readonly db: Database;
   private readonly listeners = new Set<Listener>();
   private readonly follower: ChangeFollower;
+  /** Events published close together are stored in one `_bulk_docs` request (single writes are slow). */
+  private readonly writes: Batcher<Record<string, unknown>, BulkRow>;
 
   constructor(
     couch: Couch,
@@ -42,6 +47,7 @@ export class CouchEventLog implements EventLog {
       pollMs: options.pollMs,
       onChanges: (docs) => this.fanOut(docs),
     });
+    this.writes = new Batcher(async (docs) => (await this.db.bulk({ docs })) as BulkRow[]);
   }
 
   async publish(input: NewEvent): Promise<DeploymentEvent> {
@@ -60,14 +66,11 @@ export class CouchEventLog implements EventLog {
       message: input.message,
       data: input.data ?? {},
     });
-    try {
-      const written = await this.db.insert(event as Record<string, unknown>);
-      return { ...event, _rev: written.rev };
-    } catch (error) {
-      // Same dedupe id: another replica (or an earlier call) recorded this very event. Theirs stands.
-      if (input.dedupeKey !== undefined && isConflict(error)) return deploymentEvent.parse(await this.db.get(id));
-      throw error;
-    }
+    const row = await this.writes.submit(event as Record<string, unknown>);
+    if (row.rev !== undefined) return { ...event, _rev: row.rev };
+    // Same dedupe id: another replica (or an earlier call) recorded this very event. Theirs stands.
+    if (input.dedupeKey !== undefined && row.error === 'conflict') return deploymentEvent.parse(await this.db.get(id));
+    throw bulkRowError(id, row);
   }
 
   async list(query: { stackId?: string | undefined; limit: number }): Promise<DeploymentEvent[]> {
@@ -96,8 +99,9 @@ export class CouchEventLog implements EventLog {
     return this.follower.start();
   }
 
-  stop(): Promise<void> {
-    return this.follower.stop();
+  async stop(): Promise<void> {
+    await this.writes.drained();
+    await this.follower.stop();
   }
 
   private fanOut(docs: Record<string, unknown>[]): void {

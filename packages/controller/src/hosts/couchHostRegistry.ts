@@ -14,6 +14,15 @@
  *   draining: they take no placements either way, and status can hold only one of the two. Replicas racing
  *   on the same host write one offline status (the `_rev` decides) and one event (its dedupe key is the
  *   host and the lastSeen that went stale).
+ *
+ * Once started, the registry keeps every host in memory, loaded once and then kept current by the hosts
+ * `_changes` feed (every replica's writes) and by its own writes. Reads (get, list — every placement —
+ * and the session check of every claim) then cost no store request; with a thousand agents polling, a
+ * store read per claim was the controller's largest cost. The copy is never the authority: every write is
+ * conditional on the `_rev` it was decided on, a decision that refuses (a session that does not match, a
+ * change that throws) is taken again on a fresh read, and a 409 re-reads. So a replica that has not yet
+ * seen another's write can only accept for a few milliseconds what the other just replaced — and the
+ * task queue fences every report by its lease token anyway.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -29,8 +38,10 @@ import {
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock, EventLog, HostRegistry, NewEvent } from '../ports.js';
+import { ChangeFollower } from '../store/changeFollower.js';
 import type { Couch, Database } from '../store/couch.js';
 import { getOrUndefined, isConflict } from '../store/errors.js';
+import { revisionOrder } from '../store/revisions.js';
 
 export interface HostRegistryOptions {
   /** A host whose last heartbeat is older than this goes offline. Default 30 000 ms. */
@@ -68,6 +79,10 @@ export class CouchHostRegistry implements HostRegistry {
   private readonly heartbeatIntervalSeconds: number;
   private readonly leaseSeconds: number;
   private readonly sweepBatch: number;
+  /** Every host by host id, while following the feed (start() to stop()); see the header. */
+  private readonly known = new Map<string, HostDocument>();
+  private readonly follower: ChangeFollower;
+  private following = false;
 
   constructor(
     couch: Couch,
@@ -81,6 +96,21 @@ export class CouchHostRegistry implements HostRegistry {
     this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 10;
     this.leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
     this.sweepBatch = options.sweepBatch ?? 500;
+    this.follower = new ChangeFollower({ couch, db: 'hosts', log, onChanges: (docs) => this.applyChanges(docs) });
+  }
+
+  /** Loads every host and follows the hosts feed; from then on reads come from memory. */
+  async start(): Promise<void> {
+    // The feed first: whatever is written while the hosts load arrives through it (older versions are ignored).
+    await this.follower.start();
+    for (const host of await this.readAll()) this.remember(host);
+    this.following = true;
+  }
+
+  async stop(): Promise<void> {
+    this.following = false;
+    await this.follower.stop();
+    this.known.clear();
   }
 
   async register(hostId: string, request: RegisterAgentRequest): Promise<RegisterAgentResponse> {
@@ -143,20 +173,52 @@ export class CouchHostRegistry implements HostRegistry {
   }
 
   async assertSession(hostId: string, agentSession: string): Promise<void> {
-    const host = await this.get(hostId);
+    // The memory copy may accept; only a fresh read may refuse.
+    if (this.following && this.known.get(hostId)?.agentSession === agentSession) return;
+    const host = await this.read(hostId);
     if (host === undefined) throw sessionConflict(hostId, 'the host is not registered');
     if (host.agentSession !== agentSession) throw sessionConflict(hostId, 'this agent session was replaced');
   }
 
   async get(hostId: string): Promise<HostDocument | undefined> {
-    const doc = await getOrUndefined(() => this.db.get(hostDocId(hostId)));
-    return doc === undefined ? undefined : hostDocument.parse(doc);
+    return (this.following ? this.known.get(hostId) : undefined) ?? this.read(hostId);
   }
 
-  /** Every host, by host id (a key range over `_all_docs`: no index needed, no sorting in memory). */
+  /** Every host, by host id. */
   async list(): Promise<HostDocument[]> {
+    if (!this.following) return this.readAll();
+    return [...this.known.values()].sort((a, b) => (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : 0));
+  }
+
+  /** One host from the store (and into the memory copy). */
+  private async read(hostId: string): Promise<HostDocument | undefined> {
+    const doc = await getOrUndefined(() => this.db.get(hostDocId(hostId)));
+    if (doc === undefined) return undefined;
+    const host = hostDocument.parse(doc);
+    this.remember(host);
+    return host;
+  }
+
+  /** Every host from the store, by host id (a key range over `_all_docs`: no index, no sorting in memory). */
+  private async readAll(): Promise<HostDocument[]> {
     const result = await this.db.list({ include_docs: true, startkey: 'host:', endkey: 'host:\ufff0' });
     return result.rows.flatMap((row) => (row.doc === undefined || row.doc === null ? [] : [hostDocument.parse(row.doc)]));
+  }
+
+  /** Takes a version into the memory copy when it is newer than the one there. */
+  private remember(host: HostDocument): void {
+    const known = this.known.get(host.hostId);
+    if (known?._rev !== undefined && host._rev !== undefined && revisionOrder(host._rev, known._rev) <= 0) return;
+    this.known.set(host.hostId, host);
+  }
+
+  private applyChanges(docs: Record<string, unknown>[]): void {
+    for (const doc of docs) {
+      if (doc['@type'] !== 'Host') continue; // design documents
+      const parsed = hostDocument.safeParse(doc);
+      if (parsed.success) this.remember(parsed.data);
+      else this.log.warn({ event: 'hosts.unreadable', id: doc['_id'] });
+    }
   }
 
   async drain(hostId: string): Promise<HostDocument> {
@@ -175,14 +237,8 @@ export class CouchHostRegistry implements HostRegistry {
 
   async markOffline(): Promise<HostDocument[]> {
     const cutoff = new Date(this.clock.now() - this.heartbeatTimeoutMs).toISOString();
-    const candidates = await this.db.find({
-      selector: { status: 'online', lastSeen: { $lt: cutoff } },
-      sort: [{ status: 'asc' }, { lastSeen: 'asc' }],
-      limit: this.sweepBatch,
-      use_index: 'hosts-status-seen',
-    });
     const offline: HostDocument[] = [];
-    for (const stale of candidates.docs.map((doc) => hostDocument.parse(doc))) {
+    for (const stale of await this.staleHosts(cutoff)) {
       try {
         const marked = await this.markOneOffline(stale.hostId, cutoff);
         if (marked !== undefined) offline.push(marked);
@@ -191,6 +247,23 @@ export class CouchHostRegistry implements HostRegistry {
       }
     }
     return offline;
+  }
+
+  /** Online hosts last seen before the cutoff, oldest first (each is checked again on a fresh read). */
+  private async staleHosts(cutoff: string): Promise<HostDocument[]> {
+    if (this.following) {
+      return [...this.known.values()]
+        .filter((host) => host.status === 'online' && host.lastSeen < cutoff)
+        .sort((a, b) => (a.lastSeen < b.lastSeen ? -1 : a.lastSeen > b.lastSeen ? 1 : 0))
+        .slice(0, this.sweepBatch);
+    }
+    const found = await this.db.find({
+      selector: { status: 'online', lastSeen: { $lt: cutoff } },
+      sort: [{ status: 'asc' }, { lastSeen: 'asc' }],
+      limit: this.sweepBatch,
+      use_index: 'hosts-status-seen',
+    });
+    return found.docs.map((doc) => hostDocument.parse(doc));
   }
 
   /** The host, when this call is the one that marked it offline (then it also records the event). */
@@ -214,17 +287,33 @@ export class CouchHostRegistry implements HostRegistry {
 
   /**
    * Read, change, conditional write; on 409 read again and re-apply. `change` returns the new document, or
-   * undefined for "nothing to write" (then the current document, if any, is returned as it is).
+   * undefined for "nothing to write" (then the current document, if any, is returned as it is). The first
+   * attempt may start from the memory copy; a change that refuses it (throws), or finds nothing to do, is
+   * decided again on a fresh read.
    */
   private async update(hostId: string, change: (existing: HostDocument | undefined) => HostInput | undefined): Promise<HostDocument | undefined> {
+    let cached = this.following ? this.known.get(hostId) : undefined;
     for (let attempt = 1; ; attempt += 1) {
-      const existing = await this.get(hostId);
-      const next = change(existing);
-      if (next === undefined) return existing;
+      const fromMemory = cached !== undefined;
+      const existing = cached ?? (await this.read(hostId));
+      cached = undefined;
+      let next: HostInput | undefined;
+      try {
+        next = change(existing);
+      } catch (error) {
+        if (fromMemory) continue;
+        throw error;
+      }
+      if (next === undefined) {
+        if (fromMemory) continue;
+        return existing;
+      }
       const doc = hostDocument.parse({ ...next, _id: hostDocId(hostId), _rev: existing?._rev });
       try {
         const written = await this.db.insert(doc as Record<string, unknown>);
-        return { ...doc, _rev: written.rev };
+        const stored = { ...doc, _rev: written.rev };
+        this.remember(stored);
+        return stored;
       } catch (error) {
         if (!isConflict(error) || attempt >= WRITE_ATTEMPTS) throw error;
       }

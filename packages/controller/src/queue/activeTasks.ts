@@ -14,17 +14,13 @@
  * late or repeated feed deliveries never roll an entry back.
  */
 import { isTerminalTaskStatus, type AgentTaskDocument, type TaskStatus } from '@graphium/shared';
+import { revisionOrder } from '../store/revisions.js';
 import type { StoredTask } from './taskDocs.js';
 
 /** How many finished tasks' last revisions are remembered, to ignore late deliveries of older ones. */
 const FINISHED_MEMORY = 50_000;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function revisionOrder(a: string, b: string): number {
-  const generation = (rev: string): number => Number.parseInt(rev, 10) || 0;
-  return generation(a) - generation(b) || compare(a, b);
-}
 
 /** Claim order: queue key (priority, then age), ties by id. The in-memory queue uses the same. */
 export const byQueueOrder = (a: AgentTaskDocument, b: AgentTaskDocument): number =>

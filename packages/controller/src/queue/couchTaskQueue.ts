@@ -26,7 +26,7 @@ import { ChangeFollower } from '../store/changeFollower.js';
 import type { Couch } from '../store/couch.js';
 import { withStoreErrors } from '../store/errors.js';
 import { ActiveTasks } from './activeTasks.js';
-import type { BatcherOptions } from './batcher.js';
+import type { BatcherOptions } from '../store/batcher.js';
 import { claimNext, type ClaimContext } from './claimNext.js';
 import { discardConflicts } from './claimConflicts.js';
 import { KeyedLock } from './keyedLock.js';

@@ -5,8 +5,9 @@
  * Reads ask for `conflicts=true`, so a stored conflict left by a CouchDB cluster is always visible.
  */
 import type { AgentTaskDocument } from '@graphium/shared';
-import type { Database } from '../store/couch.js';
-import { Batcher, type BatcherOptions } from './batcher.js';
+import type { BulkRow, Database } from '../store/couch.js';
+import { Batcher, type BatcherOptions } from '../store/batcher.js';
+import { bulkRowError } from '../store/errors.js';
 
 /** A task as read from the store: `_conflicts` lists losing revisions of a stored conflict, if any. */
 export type StoredTask = AgentTaskDocument & { _id: string; _rev: string; _conflicts?: string[] };
@@ -25,13 +26,6 @@ interface FetchRow {
   key?: string;
   error?: string;
   doc?: Record<string, unknown> | null;
-}
-
-interface BulkRow {
-  id?: string;
-  rev?: string;
-  error?: string;
-  reason?: string;
 }
 
 export class TaskDocs {
@@ -66,7 +60,7 @@ export class TaskDocs {
     const doc = { ...stripConflicts(task), _id: task._id ?? task['@id'] };
     const row = await this.writes.submit(doc);
     if (row.error === 'conflict') return undefined;
-    if (row.error !== undefined || row.rev === undefined) throw storeRowError(doc._id, row);
+    if (row.error !== undefined || row.rev === undefined) throw bulkRowError(doc._id, row);
     return { ...doc, _rev: row.rev } as StoredTask;
   }
 
@@ -81,7 +75,7 @@ export class TaskDocs {
     rows.forEach((row, i) => {
       const doc = docs[i];
       if (doc === undefined || row.error === 'conflict') return;
-      if (row.error !== undefined || row.rev === undefined) throw storeRowError(doc._id, row);
+      if (row.error !== undefined || row.rev === undefined) throw bulkRowError(doc._id, row);
       inserted.push({ ...doc, _rev: row.rev });
     });
     return inserted;
@@ -132,9 +126,3 @@ export function stripConflicts(doc: AgentTaskDocument & { _conflicts?: string[] 
   return rest;
 }
 
-function storeRowError(id: string, row: BulkRow): Error {
-  return Object.assign(new Error(`store refused the write of ${id}: ${row.error ?? 'no revision returned'}`), {
-    error: row.error,
-    reason: row.reason,
-  });
-}

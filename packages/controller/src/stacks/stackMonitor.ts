@@ -11,6 +11,7 @@ import type { Clock, EventLog, TaskQueue } from '../ports.js';
 import { AppError } from '@graphium/shared';
 import type { StackRepository } from './stackRepository.js';
 import { stackProgressOf } from './stackStatus.js';
+import { StackTasks } from './stackTasks.js';
 
 export interface StackMonitorDeps {
   repository: StackRepository;
@@ -30,6 +31,8 @@ const SETTLED_EVENT: Partial<Record<StackStatus | 'deleted', EventType>> = {
   deleted: 'stack_deleted',
 };
 
+const SETTLED = new Set<StackStatus | 'deleted'>(['running', 'stopped', 'error', 'deleted']);
+
 const ACTION_PHASE = { deploy: 'deploying', stop: 'stopping', start: 'starting', remove: 'deleting' } as const;
 
 function phaseOf(action: StackAction, status: StackStatus): DeploymentPhase {
@@ -43,8 +46,17 @@ export class StackMonitor {
   private readonly dirty = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  /** The followed stacks' tasks, from the feed (read from the store once per stack). */
+  private readonly tasks: StackTasks;
 
-  constructor(private readonly deps: StackMonitorDeps) {}
+  constructor(private readonly deps: StackMonitorDeps) {
+    this.tasks = new StackTasks((stackId) => deps.queue.forStack(stackId));
+  }
+
+  /** How many stacks the monitor follows now (unsettled ones). */
+  get following(): number {
+    return this.tasks.size;
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -63,6 +75,8 @@ export class StackMonitor {
 
   private onTask(task: AgentTaskDocument): void {
     if (task.stackId === undefined) return;
+    this.tasks.follow(task.stackId);
+    this.tasks.observe(task);
     void this.deps.events
       .publish({
         type: 'task_updated',
@@ -86,6 +100,7 @@ export class StackMonitor {
 
   private schedule(stackId: string): void {
     if (this.stopped || this.timers.has(stackId)) return;
+    this.tasks.follow(stackId);
     const timer = setTimeout(() => {
       this.timers.delete(stackId);
       void this.refresh(stackId);
@@ -116,16 +131,22 @@ export class StackMonitor {
   }
 
   private async recompute(stackId: string): Promise<void> {
-    const { repository, queue, events, clock, log } = this.deps;
+    const { repository, events, clock, log } = this.deps;
     const stack = await repository.getStack(stackId);
-    if (stack === undefined) return;
+    if (stack === undefined) {
+      this.tasks.forget(stackId);
+      return;
+    }
     const state = await repository.getState(stackId);
-    const tasks = (await queue.forStack(stackId)).filter(
+    const tasks = (await this.tasks.tasksOf(stackId)).filter(
       (t) => t.generation === stack.generation && (t.operation ?? 0) === stack.operation,
     );
     const progress = stackProgressOf(stack.action, tasks, state?.placements ?? {});
     const now = new Date(clock.now()).toISOString();
     const dedupeKey = `${stackId}:${stack.generation}:${stack.operation}:${progress.status}`;
+
+    // A settled stack is no longer followed; a later change to its tasks starts following it again.
+    if (SETTLED.has(progress.status) && !this.timers.has(stackId)) this.tasks.forget(stackId);
 
     if (progress.status === 'deleted') {
       if (state !== undefined) await repository.delete(state);

@@ -13,6 +13,14 @@ export type DatabaseName = (typeof DATABASES)[number];
 /** Loosely typed on purpose: every document is validated by its zod schema where it enters or leaves. */
 export type Database = DocumentScope<Record<string, unknown>>;
 
+/** One row of a `_bulk_docs` answer: `rev` when written, `error` (`conflict`, `forbidden`, …) when not. */
+export interface BulkRow {
+  id?: string;
+  rev?: string;
+  error?: string;
+  reason?: string;
+}
+
 export interface Couch {
   server: ServerScope;
   /** Full database name of each logical database (prefix applied). */

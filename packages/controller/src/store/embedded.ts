@@ -9,9 +9,11 @@
  * process per data directory: LevelDB locks it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import expressPouchdb from 'express-pouchdb';
 import PouchDB from 'pouchdb-node';
 import { serveLongpoll, type PouchConstructor } from './embeddedChanges.js';
@@ -24,7 +26,47 @@ export interface EmbeddedStore {
   close(): Promise<void>;
 }
 
-export async function startEmbeddedStore(options: { dataDir: string }): Promise<EmbeddedStore> {
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  /**
+   * The built `embeddedWorker.js`: when given, the store runs in a worker thread, so PouchDB and LevelDB use
+   * the second core while the API runs on the main thread. Without it, the store shares the main thread.
+   */
+  worker?: URL | undefined;
+}
+
+export function startEmbeddedStore(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+  return options.worker === undefined ? serveEmbeddedStore(options) : startInWorker(options.worker, options.dataDir);
+}
+
+/** Messages between the main thread and the store's worker thread. */
+export type WorkerReply = { kind: 'ready'; url: string; token: string } | { kind: 'failed'; message: string } | { kind: 'closed' };
+
+async function startInWorker(script: URL, dataDir: string): Promise<EmbeddedStore> {
+  const worker = new Worker(script, { workerData: { dataDir } });
+  // `once` rejects when the worker emits 'error' first (it failed to load).
+  const [reply] = (await once(worker, 'message')) as [WorkerReply];
+  if (reply.kind !== 'ready') {
+    await worker.terminate();
+    throw new Error(`embedded store did not start: ${reply.kind === 'failed' ? reply.message : reply.kind}`);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: reply.url,
+    token: reply.token,
+    close: () =>
+      (closing ??= (async () => {
+        // The server closes first (no request is half-applied), then the thread ends.
+        const closed = Promise.race([once(worker, 'message'), once(worker, 'exit')]);
+        worker.postMessage('close');
+        await closed.catch(() => undefined);
+        await worker.terminate();
+      })()),
+  };
+}
+
+/** Runs the store on the calling thread (the worker thread's body, and the tests' in-process store). */
+export async function serveEmbeddedStore(options: { dataDir: string }): Promise<EmbeddedStore> {
   const dataDir = join(options.dataDir, 'store');
   mkdirSync(dataDir, { recursive: true });
   const Pouch = PouchDB.defaults({ prefix: `${dataDir}/` });

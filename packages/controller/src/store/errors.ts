@@ -28,6 +28,14 @@ export function isFileExists(error: unknown): boolean {
   return e.statusCode === 412 || e.error === 'file_exists';
 }
 
+/** The error for a `_bulk_docs` row that was not written; it carries the row's `error` (so isConflict works). */
+export function bulkRowError(id: string, row: { error?: string | undefined; reason?: string | undefined }): Error {
+  return Object.assign(new Error(`store refused the write of ${id}: ${row.error ?? 'no revision returned'}`), {
+    error: row.error,
+    reason: row.reason,
+  });
+}
+
 /** A store that does not answer (or answers 5xx) is the operator's problem to see, not the client's fault. */
 export function storeUnavailable(error: unknown): AppError {
   return new AppError('STORE_UNAVAILABLE', 'the document store did not answer; try again shortly', { cause: error });

@@ -93,6 +93,19 @@ describe(`CouchEventLog (${store.kind})`, () => {
     expect(await replicas[0]!.list({ limit: 10 })).toHaveLength(2);
   });
 
+  it('stores a burst of events published at once (one grouped write), duplicates of a key once', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    const published = await Promise.all([
+      ...Array.from({ length: 40 }, (_, i) => events.publish({ type: 'task_updated', data: { i } })),
+      ...Array.from({ length: 5 }, () => events.publish({ type: 'stack_running', stackId: 'stack:web', dedupeKey: 'web:1:0:running' })),
+    ]);
+    expect(published.every((e) => typeof e._rev === 'string')).toBe(true);
+    expect(new Set(published.slice(40).map((e) => e['@id'])).size).toBe(1);
+    const stored = await events.list({ limit: 100 });
+    expect(stored).toHaveLength(41);
+    expect(stored.filter((e) => e.type === 'task_updated').map((e) => e.data.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('delivers to subscribers what ANOTHER replica publishes, once each, to every subscriber', async () => {
     const replicaA = await startedLog();
     const replicaB = new CouchEventLog(connectCouch({ ...store.endpoint(), prefix: couch.names.events.replace(/events$/, '') }), clock, log);

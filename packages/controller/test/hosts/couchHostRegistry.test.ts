@@ -1,4 +1,8 @@
-/** CouchHostRegistry on the real store (embedded, or the CouchDB at COUCHDB_URL). */
+/**
+ * CouchHostRegistry on the real store (embedded, or the CouchDB at COUCHDB_URL), both ways it runs: started
+ * (hosts in memory, kept by the hosts feed: what the controller runs) and not started (every read from the
+ * store). Across replicas a started registry's reads are eventually consistent, so those reads poll.
+ */
 import { AppError, type RegisterAgentRequest } from '@graphium/shared';
 import pino from 'pino';
 import { CouchEventLog } from '../../src/events/couchEventLog.js';
@@ -13,10 +17,22 @@ const log = pino({ level: 'silent' });
 const REGISTRATION: RegisterAgentRequest = { address: '10.0.0.5', labels: { zone: 'a' }, resources: { cpus: 4, memory: 8 * 1024 ** 3 } };
 const LOAD = { cpuPercent: 10, memoryUsed: 1, memoryAvailable: 2, containerCount: 3 };
 
-/** A registry as one controller replica has it (its own event log), sharing the store and the clock. */
-function replica(couch: Couch, clock: ManualClock) {
-  const events = new CouchEventLog(couch, clock, log);
-  return { events, hosts: new CouchHostRegistry(couch, events, clock, log, { heartbeatTimeoutMs: 30_000 }) };
+const started: CouchHostRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((hosts) => hosts.stop()));
+});
+
+/** Retries an expectation until it holds (a replica's copy follows the feed), at most 5 s. */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -28,9 +44,29 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-describe(`CouchHostRegistry (${store.kind})`, () => {
+describe.each([
+  ['started: hosts in memory, kept by the feed', true],
+  ['not started: every read from the store', false],
+])(`CouchHostRegistry (${store.kind}), %s`, (_name, follow) => {
   let couch: Couch;
   let clock: ManualClock;
+
+  /** A registry as one controller replica has it (its own event log), sharing the store and the clock. */
+  function replica(couchOfReplica: Couch, clockOfReplica: ManualClock) {
+    const events = new CouchEventLog(couchOfReplica, clockOfReplica, log);
+    const hosts = new CouchHostRegistry(couchOfReplica, events, clockOfReplica, log, { heartbeatTimeoutMs: 30_000 });
+    return { events, hosts };
+  }
+
+  /** replica(), started when this run follows the feed. */
+  async function startedReplica(couchOfReplica: Couch, clockOfReplica: ManualClock) {
+    const r = replica(couchOfReplica, clockOfReplica);
+    if (follow) {
+      await r.hosts.start();
+      started.push(r.hosts);
+    }
+    return r;
+  }
 
   beforeEach(async () => {
     couch = await store.couch();
@@ -38,7 +74,7 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
   });
 
   it('registers a host as `host:{hostId}`, online, with a fresh session, and records host_registered', async () => {
-    const { hosts, events } = replica(couch, clock);
+    const { hosts, events } = await startedReplica(couch, clock);
     const registered = await hosts.register('vm1', REGISTRATION);
     expect(registered).toEqual({ hostId: 'vm1', agentSession: expect.any(String), heartbeatIntervalSeconds: 10, leaseSeconds: 60 });
     const doc = await couch.db.hosts.get('host:vm1');
@@ -47,7 +83,7 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
   });
 
   it('replaces the session on every registration: the old one is refused with AGENT_SESSION_CONFLICT', async () => {
-    const { hosts } = replica(couch, clock);
+    const { hosts } = await startedReplica(couch, clock);
     const first = await hosts.register('vm1', REGISTRATION);
     const second = await hosts.register('vm1', REGISTRATION);
     expect(second.agentSession).not.toBe(first.agentSession);
@@ -58,22 +94,26 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
   });
 
   it('takes load, used ports and lastSeen from heartbeats, also when they cross a drain and a sweep', async () => {
-    const a = replica(couch, clock);
-    const b = replica(couch, clock);
+    const a = await startedReplica(couch, clock);
+    const b = await startedReplica(couch, clock);
     const { agentSession } = await a.hosts.register('vm1', REGISTRATION);
     clock.advance(10_000);
     const beat = (i: number) => a.hosts.heartbeat('vm1', { agentSession, load: { ...LOAD, containerCount: i }, usedHostPorts: [8080 + i] });
     await Promise.all([beat(1), b.hosts.drain('vm1'), beat(2), b.hosts.markOffline(), beat(3)]);
-    const host = (await a.hosts.get('vm1'))!;
-    expect(host.status).toBe('draining');
-    expect(host.lastSeen).toBe('2030-01-01T00:00:10.000Z');
-    expect(host.usedHostPorts).toHaveLength(1);
-    expect(host.load?.containerCount).toBe(host.usedHostPorts[0]! - 8080);
+    for (const registry of [a.hosts, b.hosts]) {
+      await eventually(async () => {
+        const host = (await registry.get('vm1'))!;
+        expect(host.status).toBe('draining');
+        expect(host.lastSeen).toBe('2030-01-01T00:00:10.000Z');
+        expect(host.usedHostPorts).toHaveLength(1);
+        expect(host.load?.containerCount).toBe(host.usedHostPorts[0]! - 8080);
+      });
+    }
   });
 
   it('marks a silent host offline once, with one host_offline event, even with two replicas racing', async () => {
-    const a = replica(couch, clock);
-    const b = replica(couch, clock);
+    const a = await startedReplica(couch, clock);
+    const b = await startedReplica(couch, clock);
     const { agentSession } = await a.hosts.register('vm1', REGISTRATION);
     await a.hosts.register('vm2', REGISTRATION);
     clock.advance(20_000);
@@ -81,10 +121,12 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
     await a.hosts.heartbeat('vm2', { agentSession: vm2!.agentSession!, load: LOAD, usedHostPorts: [] });
     expect(await a.hosts.markOffline()).toEqual([]);
 
+    // Both replicas know both hosts as they are now before they race.
+    await eventually(async () => expect((await b.hosts.get('vm2'))!.lastSeen).toBe('2030-01-01T00:00:20.000Z'));
     clock.advance(15_000);
     const [fromA, fromB] = await Promise.all([a.hosts.markOffline(), b.hosts.markOffline()]);
     expect([...fromA, ...fromB].map((h) => h.hostId)).toEqual(['vm1']);
-    expect((await a.hosts.get('vm1'))!.status).toBe('offline');
+    await eventually(async () => expect((await a.hosts.get('vm1'))!.status).toBe('offline'));
     expect((await a.hosts.get('vm2'))!.status).toBe('online');
     const offline = (await a.events.list({ limit: 50 })).filter((e) => e.type === 'host_offline');
     expect(offline).toHaveLength(1);
@@ -99,8 +141,21 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
     expect((await a.events.list({ limit: 50 })).map((e) => e.type)).toContain('host_online');
   });
 
+  it("a session registered on another replica is accepted at once, and the replaced one refused at once", async () => {
+    const a = await startedReplica(couch, clock);
+    const b = await startedReplica(couch, clock);
+    const old = await a.hosts.register('vm1', REGISTRATION);
+    await eventually(async () => expect((await b.hosts.get('vm1'))?.agentSession).toBe(old.agentSession));
+    // b's copy still holds the old session when the new one first shows up there: a fresh read decides.
+    const renewed = await a.hosts.register('vm1', REGISTRATION);
+    expect(await codeOf(b.hosts.assertSession('vm1', renewed.agentSession))).toBe('resolved');
+    expect(await codeOf(b.hosts.assertSession('vm1', old.agentSession))).toBe('AGENT_SESSION_CONFLICT');
+    expect(await codeOf(b.hosts.heartbeat('vm1', { agentSession: renewed.agentSession, load: LOAD, usedHostPorts: [] }))).toBe('resolved');
+    await eventually(async () => expect((await a.hosts.list()).map((h) => h.agentSession)).toEqual([renewed.agentSession]));
+  });
+
   it('drains: no longer online, kept draining across registrations and missed heartbeats', async () => {
-    const { hosts, events } = replica(couch, clock);
+    const { hosts, events } = await startedReplica(couch, clock);
     await hosts.register('vm1', REGISTRATION);
     expect((await hosts.drain('vm1')).status).toBe('draining');
     expect((await hosts.drain('vm1')).status).toBe('draining');
@@ -114,14 +169,14 @@ describe(`CouchHostRegistry (${store.kind})`, () => {
   });
 
   it('lists every host by id; get answers undefined for an unknown host', async () => {
-    const { hosts } = replica(couch, clock);
+    const { hosts } = await startedReplica(couch, clock);
     for (const id of ['vm3', 'vm1', 'vm2']) await hosts.register(id, REGISTRATION);
     expect((await hosts.list()).map((h) => h.hostId)).toEqual(['vm1', 'vm2', 'vm3']);
     expect(await hosts.get('nope')).toBeUndefined();
   });
 
   it('HostLivenessMonitor sweeps on its interval and stops cleanly', async () => {
-    const { hosts } = replica(couch, clock);
+    const { hosts } = await startedReplica(couch, clock);
     await hosts.register('vm1', REGISTRATION);
     clock.advance(31_000);
     const monitor = new HostLivenessMonitor(hosts, log, 20);

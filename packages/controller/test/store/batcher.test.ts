@@ -1,4 +1,4 @@
-import { Batcher } from '../../src/queue/batcher.js';
+import { Batcher } from '../../src/store/batcher.js';
 
 describe('Batcher (group commit)', () => {
   it('sends items submitted together in one request and gives each caller its own result', async () => {
