@@ -58,6 +58,7 @@ export default tseslint.config(
   },
   { files: ['packages/controller/**/*.ts'], rules: workspaceImports(['@graphium/agent', '@graphium/cli']) },
   { files: ['packages/agent/**/*.ts'], rules: workspaceImports(['@graphium/controller', '@graphium/cli']) },
+  { files: ['packages/cli/**/*.ts'], rules: workspaceImports(['@graphium/controller', '@graphium/agent']) },
   {
     files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
     languageOptions: { globals: { __dirname: 'readonly' } },

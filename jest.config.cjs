@@ -2,9 +2,9 @@
 // CommonJS and `@graphium/*` resolves to the package sources. Type checking is `tsc -b`'s job.
 const path = require('node:path');
 
-const project = (name) => ({
+const project = (name, rootDir = path.join(__dirname, 'packages', name)) => ({
   displayName: name,
-  rootDir: path.join(__dirname, 'packages', name),
+  rootDir,
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
@@ -17,5 +17,9 @@ const project = (name) => ({
 });
 
 module.exports = {
-  projects: ['shared', 'controller', 'agent'].map(project),
+  projects: [
+    ...['shared', 'controller', 'agent', 'cli'].map((name) => project(name)),
+    // End to end: built controller, agent and CLI processes against the real dockerd test hosts.
+    project('e2e', path.join(__dirname, 'e2e')),
+  ],
 };

@@ -46,7 +46,7 @@ function test() {
   prepare();
   pnpm(['exec', 'eslint', '.']);
   // Benchmarks and test helpers outside the packages' build are type-checked too.
-  for (const project of ['packages/shared/bench', 'packages/controller/bench', 'packages/agent/test']) {
+  for (const project of ['packages/shared/bench', 'packages/controller/bench', 'packages/agent/test', 'packages/cli/test', 'e2e']) {
     pnpm(['exec', 'tsc', '-p', project, '--noEmit']);
   }
   // The Docker-tier tests run against real dockerd test hosts; bring them up (installing Docker from Debian's
