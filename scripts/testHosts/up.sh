@@ -44,7 +44,8 @@ exec 9>"$RUN_DIR/.lock"
 flock 9
 
 # ---------------------------------------------------------------------------------------------------------
-# Packages: dockerd from Debian's docker.io, a static busybox to build images from (no registry reachable).
+# Packages: dockerd from Debian's docker.io, a static busybox to build images from (no registry reachable),
+# and what other test tiers need from Debian (chromium, docker-compose).
 
 busybox_is_static() {
   [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1
@@ -55,6 +56,10 @@ ensure_packages() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   busybox_is_static || missing+=(busybox-static)
   command -v iptables >/dev/null || missing+=(iptables)
+  # Not for the daemons: the browser tests drive Debian's chromium, and the top-level docker-compose.yml
+  # is validated with docker-compose.
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
   ((${#missing[@]} == 0)) && return 0
   command -v apt-get >/dev/null ||
     die "missing ${missing[*]} and no apt-get here: install Docker (dockerd) and a static busybox, then rerun."
