@@ -11,9 +11,13 @@ import {
   AppError,
   GRAPHIUM_CONTEXT,
   hostSnapshotOf,
+  jsonPath,
   parseStack,
   plan as planPlacement,
+  STACK_SUBMISSION_TYPE,
   stackIdOf,
+  stackSubmission,
+  type ParseOptions,
   type AgentTaskDocument,
   type DeployStackResponse,
   type PlanResult,
@@ -58,11 +62,44 @@ const ALLOWED_FROM: Record<Exclude<StackAction, 'deploy'>, readonly StackStatus[
   remove: ['pending', 'deploying', 'running', 'degraded', 'stopping', 'stopped', 'deleting', 'error'],
 };
 
+/**
+ * What to parse, and how: the body as sent, or a StackSubmission (STACK_SUBMISSION_TYPE) unwrapped into its
+ * definition and the submitter's compose variables. A malformed envelope is refused with its field paths.
+ */
+function parseInputOf(definition: SubmittedDefinition): { body: unknown; options: ParseOptions } {
+  const mediaType = definition.contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== STACK_SUBMISSION_TYPE) {
+    return { body: definition.body, options: { contentType: definition.contentType, filename: definition.filename } };
+  }
+  let value: unknown = definition.body;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (error) {
+      throw new AppError('BAD_REQUEST', `a ${STACK_SUBMISSION_TYPE} body must be JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const envelope = stackSubmission.safeParse(value);
+  if (!envelope.success) {
+    const errors = envelope.error.issues.map((issue) => ({
+      path: jsonPath('', ...issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment)))),
+      message: issue.message,
+    }));
+    const [first] = errors;
+    throw new AppError('VALIDATION_FAILED', `invalid stack submission${first === undefined ? '' : `: ${first.path || '(body)'}: ${first.message}`}`, {
+      details: { errors, warnings: [] },
+    });
+  }
+  const { definition: text, contentType, filename, variables } = envelope.data;
+  return { body: text, options: { contentType, filename: filename ?? definition.filename, variables } };
+}
+
 export class CouchStackService implements StackService {
   constructor(private readonly deps: StackServiceDeps) {}
 
   private parse(definition: SubmittedDefinition): ParsedDefinition {
-    const parsed = parseStack(definition.body, { contentType: definition.contentType, filename: definition.filename });
+    const { body, options } = parseInputOf(definition);
+    const parsed = parseStack(body, options);
     if (!parsed.ok) {
       const first = parsed.errors[0];
       const summary = first === undefined ? 'invalid stack definition' : `${first.path === '' ? '' : `${first.path}: `}${first.message}`;

@@ -7,3 +7,4 @@ export { splitShellWords, type ShellWordsResult } from './shellWords.js';
 export { parsePortString, parsePortRange, type PortStringResult } from './portMappings.js';
 export { parseVolumeString, type VolumeStringResult } from './volumeMounts.js';
 export { nameFromFilename } from './stackName.js';
+export { composeVariableNames } from './composeVariables.js';

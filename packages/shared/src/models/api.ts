@@ -44,6 +44,27 @@ export const deployStackResponse = z.object({
 });
 export type DeployStackResponse = z.infer<typeof deployStackResponse>;
 
+/**
+ * `POST /api/v1/stacks` and `/plan` sent as STACK_SUBMISSION_TYPE: the definition text together with what
+ * the controller cannot know by itself, the values of the compose `${VAR}`s in the submitter's environment
+ * (see composeVariableNames). Any other definition content type is the raw definition, with no variables.
+ */
+export const STACK_SUBMISSION_TYPE = 'application/vnd.graphium.stack-submission+json';
+
+export const stackSubmission = z
+  .object({
+    /** The definition as written: JSON-LD, EVE ItemList or compose YAML. */
+    definition: z.string().min(1),
+    /** Media type of `definition`; steers JSON vs YAML decoding (sniffed when absent). */
+    contentType: z.string().optional(),
+    /** The file the definition was read from; helps format detection and names an unnamed compose stack. */
+    filename: z.string().optional(),
+    /** Values for compose interpolation and for `environment` entries written without a value. */
+    variables: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).default({}),
+  })
+  .strict();
+export type StackSubmission = z.input<typeof stackSubmission>;
+
 export const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   /** Opaque cursor from the previous page's `next`. */
