@@ -60,6 +60,20 @@ export default tseslint.config(
   { files: ['packages/agent/**/*.ts'], rules: workspaceImports(['@graphium/controller', '@graphium/cli']) },
   { files: ['packages/cli/**/*.ts'], rules: workspaceImports(['@graphium/controller', '@graphium/agent']) },
   {
+    // The web UI: plain ES modules run by the browser (no bundler), so browser globals and no Node ones.
+    files: ['packages/controller/web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'AbortController', 'Node',
+          'TextDecoderStream', 'getComputedStyle', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { 'no-restricted-globals': ['error', 'process', 'require', '__dirname'] },
+  },
+  {
     files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
     languageOptions: { globals: { __dirname: 'readonly' } },
   },

@@ -1,7 +1,7 @@
 /**
  * The HTTP API as an express application, built from its dependencies and never listening by itself: the
  * server listens, tests inject requests. Order matters and is all here:
- * request context → /api authentication → routes (each with its own guard and body parser) → 405 for
+ * request context → web UI files (when a web directory is given) → /api authentication → routes (each with its own guard and body parser) → 405 for
  * methods a path does not serve → 404 → the one error handler.
  */
 import express, { type Application } from 'express';
@@ -18,6 +18,7 @@ import { metaRoutes } from './routes/meta.js';
 import { stackRoutes } from './routes/stacks.js';
 import { taskRoutes } from './routes/tasks.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { webRoutes } from './web.js';
 
 /** The router of every route, kept on the app so tests can read the route table back. */
 export const API_ROUTER = 'graphiumRouter';
@@ -30,6 +31,8 @@ export function createApp(deps: AppDeps): Application {
   app.set('query parser', 'simple');
 
   app.use(requestContext(deps.log, deps.metrics));
+  // The web UI (static files at / and /web/…) needs no token to load; everything it shows comes from /api.
+  if (deps.webDir !== undefined) app.use(webRoutes(deps.webDir));
   app.use('/api', authenticate(deps.tokens));
 
   const router = express.Router({ caseSensitive: true, strict: false });

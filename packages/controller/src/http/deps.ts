@@ -39,6 +39,8 @@ export interface AppDeps {
    * `server.close()` is not kept waiting by connections that would otherwise stay open.
    */
   shutdown?: AbortSignal | undefined;
+  /** Directory of the web UI's static files, served at `/` and `/web/…`. Default: no UI. */
+  webDir?: string | undefined;
   options?: Partial<AppOptions> | undefined;
 }
 
