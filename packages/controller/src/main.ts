@@ -4,6 +4,7 @@
  * controller for a new token. Flags, environment and config file meet in loadConfig (config.ts).
  */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { isAppError } from '@graphium/shared';
 import { loadConfig } from './config.js';
@@ -44,7 +45,12 @@ program
     });
     // Built, the store gets a thread of its own; run from source (tsx) it shares the main thread.
     const storeWorker = new URL('./store/embeddedWorker.js', import.meta.url);
-    const controller = await startController(config, { storeWorker: existsSync(storeWorker) ? storeWorker : undefined });
+    // The web UI's files sit beside dist/ (packages/controller/web), whether run built or from source.
+    const webDir = fileURLToPath(new URL('../web', import.meta.url));
+    const controller = await startController(config, {
+      storeWorker: existsSync(storeWorker) ? storeWorker : undefined,
+      webDir: existsSync(webDir) ? webDir : undefined,
+    });
     if (controller.adminToken !== undefined) {
       // Shown once: only its hash is stored.
       process.stdout.write(

@@ -45,6 +45,8 @@ export interface StartOptions {
   clock?: Clock | undefined;
   /** Run the embedded store in a worker thread from this built script (see store/embedded.ts). */
   storeWorker?: URL | undefined;
+  /** Directory of the web UI's static files (served at `/`); none: the API only. */
+  webDir?: string | undefined;
 }
 
 export async function startController(config: ControllerConfig, options: StartOptions = {}): Promise<RunningController> {
@@ -88,6 +90,7 @@ export async function startController(config: ControllerConfig, options: StartOp
     metrics,
     storeHealthy: couchProbe(couch),
     shutdown: shutdown.signal,
+    webDir: options.webDir,
     options: { bodyLimitBytes: config.bodyLimitBytes, claimWaitMaxSeconds: config.claimWaitMaxSeconds },
   });
 
