@@ -14,9 +14,7 @@ export function renderTable(headers: readonly string[], rows: ReadonlyArray<read
   return `${lines.join('\n')}\n`;
 }
 
-/** Terminal width of text: ANSI colour codes take none. */
-export function width(text: string): number {
-  return [...text.replace(ANSI_COLOUR, '')].length;
+/** Terminal columns of text (code points, so `█` and `✗` count one each). */
+function width(text: string): number {
+  return [...text].length;
 }
-
-const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
