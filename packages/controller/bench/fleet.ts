@@ -5,6 +5,7 @@
  *   pnpm exec tsx packages/controller/bench/fleet.ts [--agents 100,1000] [--tasks 10000] [--pickups 200] [--concurrency 4]
  *     [--profile DIR]
  *
+ * Every simulated agent also heartbeats every 10 s, as a real agent does.
  * Per agent count it measures, in one run:
  *  - idle: controller RSS once every agent holds a long-poll;
  *  - pickup: single tasks created one at a time (POST /api/v1/tasks, for an idle agent chosen at random),
@@ -50,6 +51,8 @@ function parseArgs(argv: readonly string[]): Args {
   }
   return args;
 }
+
+const HEARTBEAT_MS = 10_000;
 
 const dispatcher = new Agent({ connections: 4096, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
 
@@ -121,6 +124,26 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   const received = new Map<string, number>();
   let completed = 0;
   let running = true;
+  // Heartbeats as real agents send them: every 10 s, spread over the interval.
+  const heartbeats = agents.map((agent, i) => {
+    const beat = () =>
+      call(url, agent.token, 'POST', `/api/v1/agents/${agent.hostId}/heartbeat`, {
+        agentSession: agent.session,
+        load: { cpuPercent: 5, memoryUsed: 2 ** 30, memoryAvailable: 7 * 2 ** 30, containerCount: 0 },
+        usedHostPorts: [],
+      }).catch((error: unknown) => {
+        if (running) throw error;
+      });
+    let interval: NodeJS.Timeout | undefined;
+    const first = setTimeout(() => {
+      void beat();
+      interval = setInterval(() => void beat(), HEARTBEAT_MS);
+    }, (i * HEARTBEAT_MS) / agents.length);
+    return () => {
+      clearTimeout(first);
+      clearInterval(interval);
+    };
+  });
   const loops = agents.map(async (agent) => {
     while (running) {
       agent.idle = true;
@@ -154,6 +177,9 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   while (agents.some((a) => !a.idle)) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 2000));
   const idle = processStats(pid);
+  const metrics = await request(`${url}/metrics`, { dispatcher, headers: { authorization: `Bearer ${admin}` } }).then((r) => r.body.text());
+  const gauge = (name: string) => Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
+  const mainHeap = { used: gauge('nodejs_heap_size_used_bytes'), total: gauge('nodejs_heap_size_total_bytes'), external: gauge('nodejs_external_memory_bytes') };
 
   // Pickup latency: one task at a time for an idle agent.
   const pickups: number[] = [];
@@ -194,6 +220,7 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   const after = processStats(pid);
 
   running = false;
+  for (const stop of heartbeats) stop();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   await Promise.allSettled(loops);
@@ -203,7 +230,7 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   console.log(
     [
       `agents ${agentCount}:`,
-      `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held`,
+      `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held (API thread heap ${f(mainHeap.used)} MiB used of ${f(mainHeap.total)}, external ${f(mainHeap.external)} MiB; the rest is the store thread and native memory)`,
       `  pickup (create → agent has it), ${pickups.length} tasks: p50 ${f(percentile(pickups, 50))} ms, p99 ${f(percentile(pickups, 99))} ms`,
       `  throughput: ${args.tasks} tasks created (${f((created - t0) / 1000, 2)} s), claimed and completed in ${f(seconds, 2)} s = ${f(args.tasks / seconds, 0)} lifecycles/s`,
       `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core), peak RSS ${f(after.peakMiB)} MiB`,

@@ -66,7 +66,8 @@ export async function startController(config: ControllerConfig, options: StartOp
   await ensureSchema(couch);
 
   const events = new CouchEventLog(couch, clock, log);
-  const queue = new CouchTaskQueue({ couch, log, clock, leaseSeconds: config.leaseSeconds });
+  // The embedded store is one node: a claim's conditional write is final there, no read-back needed.
+  const queue = new CouchTaskQueue({ couch, log, clock, leaseSeconds: config.leaseSeconds, readBackClaims: embedded === undefined });
   const hosts = new CouchHostRegistry(couch, events, clock, log, {
     heartbeatTimeoutMs: config.heartbeatTimeoutSeconds * 1000,
     leaseSeconds: config.leaseSeconds,

@@ -38,9 +38,10 @@ import {
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock, EventLog, HostRegistry, NewEvent } from '../ports.js';
+import { Batcher } from '../store/batcher.js';
 import { ChangeFollower } from '../store/changeFollower.js';
-import type { Couch, Database } from '../store/couch.js';
-import { getOrUndefined, isConflict } from '../store/errors.js';
+import type { BulkRow, Couch, Database } from '../store/couch.js';
+import { bulkRowError, getOrUndefined, isConflict } from '../store/errors.js';
 import { revisionOrder } from '../store/revisions.js';
 
 export interface HostRegistryOptions {
@@ -83,6 +84,8 @@ export class CouchHostRegistry implements HostRegistry {
   private readonly known = new Map<string, HostDocument>();
   private readonly follower: ChangeFollower;
   private following = false;
+  /** Writes of many hosts at once (a thousand agents heartbeat every 10 s) travel in one `_bulk_docs`. */
+  private readonly writes: Batcher<Record<string, unknown>, BulkRow>;
 
   constructor(
     couch: Couch,
@@ -97,6 +100,7 @@ export class CouchHostRegistry implements HostRegistry {
     this.leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
     this.sweepBatch = options.sweepBatch ?? 500;
     this.follower = new ChangeFollower({ couch, db: 'hosts', log, onChanges: (docs) => this.applyChanges(docs) });
+    this.writes = new Batcher(async (docs) => (await this.db.bulk({ docs })) as BulkRow[]);
   }
 
   /** Loads every host and follows the hosts feed; from then on reads come from memory. */
@@ -109,6 +113,7 @@ export class CouchHostRegistry implements HostRegistry {
 
   async stop(): Promise<void> {
     this.following = false;
+    await this.writes.drained();
     await this.follower.stop();
     this.known.clear();
   }
@@ -309,14 +314,15 @@ export class CouchHostRegistry implements HostRegistry {
         return existing;
       }
       const doc = hostDocument.parse({ ...next, _id: hostDocId(hostId), _rev: existing?._rev });
-      try {
-        const written = await this.db.insert(doc as Record<string, unknown>);
-        const stored = { ...doc, _rev: written.rev };
+      // Conditional on `_rev`; a `conflict` row is the 409 of a single write.
+      const row = await this.writes.submit(doc as Record<string, unknown>);
+      if (row.rev !== undefined) {
+        const stored = { ...doc, _rev: row.rev };
         this.remember(stored);
         return stored;
-      } catch (error) {
-        if (!isConflict(error) || attempt >= WRITE_ATTEMPTS) throw error;
       }
+      const refused = bulkRowError(hostDocId(hostId), row);
+      if (!isConflict(refused) || attempt >= WRITE_ATTEMPTS) throw refused;
       await pause(attempt);
     }
   }

@@ -8,7 +8,9 @@
  * taken from the replica's view of unfinished tasks (activeTasks.ts) a page at a time, so tasks blocked at
  * the head (dependencies, back-off) cannot hide claimable ones; the dependencies are read fresh from the
  * store. Last, the claimed documents are read back in one request to settle stored conflicts a CouchDB
- * cluster may have accepted (claimConflicts.ts).
+ * cluster may have accepted (claimConflicts.ts) — on a store that may be a cluster. A single-node store
+ * (the embedded one) answers a conditional write with success or 409 and never stores a conflict, so there
+ * the written versions are handed out as they are.
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentTaskDocument } from '@graphium/shared';
@@ -18,7 +20,7 @@ import type { ActiveTasks } from './activeTasks.js';
 import { assessClaim, dependencyIdsOf } from './claimability.js';
 import { settleClaims, type WrittenClaim } from './claimConflicts.js';
 import type { ClaimAttempt } from './longPoll.js';
-import type { StoredTask, TaskDocs } from './taskDocs.js';
+import { stripConflicts, type StoredTask, type TaskDocs } from './taskDocs.js';
 import { claimTask, failForDependency, rehandTask, type TransitionContext } from './transitions.js';
 
 export interface ClaimContext {
@@ -33,14 +35,16 @@ export interface ClaimContext {
   pageSize: number;
   /** Pages per attempt at most: bounds one claim's work when a host has many blocked tasks. */
   maxPages: number;
+  /** Read claims back to settle stored conflicts: true unless the store is known to be a single node. */
+  readBack: boolean;
 }
 
 export async function claimNext(ctx: ClaimContext, request: ClaimRequest, rehand = true): Promise<ClaimAttempt> {
   const now = ctx.transitionContext();
-  const written: WrittenClaim[] = [];
+  const written: (WrittenClaim & { stored: StoredTask })[] = [];
   const writeClaim = async (task: AgentTaskDocument, token: string): Promise<boolean> => {
     const stored = await ctx.write(task);
-    if (stored !== undefined) written.push({ id: stored._id, token });
+    if (stored !== undefined) written.push({ id: stored._id, token, stored });
     return stored !== undefined;
   };
 
@@ -105,7 +109,9 @@ export async function claimNext(ctx: ClaimContext, request: ClaimRequest, rehand
   }
 
   // 3. Read back and settle stored conflicts: only claims this claimer still owns go to the agent.
-  const tasks = await settleClaims(ctx.docs, written, ctx.log, (stored) => ctx.active.apply(stored));
+  const tasks = ctx.readBack
+    ? await settleClaims(ctx.docs, written, ctx.log, (stored) => ctx.active.apply(stored))
+    : written.map(({ stored }) => stripConflicts(stored));
   for (const task of tasks) {
     ctx.log.info({ event: 'task.claimed', taskId: task['@id'], hostId: task.hostId, attempt: task.attempt, agentSession: request.agentSession });
   }

@@ -64,6 +64,11 @@ export interface CouchTaskQueueOptions {
    * embedded store each query first indexes every task write since the previous one. Default 1,000 ms.
    */
   statsMaxAgeMs?: number;
+  /**
+   * Read every claim back to settle stored conflicts (DESIGN.md §5). Needed on a CouchDB that may be a
+   * cluster; a single-node store never stores a conflict from conditional writes. Default true.
+   */
+  readBackClaims?: boolean;
 }
 
 type Listener = (task: AgentTaskDocument) => void;
@@ -106,6 +111,7 @@ export class CouchTaskQueue implements TaskQueue {
       transitionContext: () => this.transitionContext(),
       pageSize: options.candidatePageSize ?? 50,
       maxPages: options.candidatePages ?? 20,
+      readBack: options.readBackClaims ?? true,
     };
   }
 
