@@ -30,6 +30,8 @@ export const controllerConfig = z
     heartbeatTimeoutSeconds: z.coerce.number().int().min(5).default(30),
     /** Upper bound of an agent's long-poll. */
     claimWaitMaxSeconds: z.coerce.number().int().min(0).max(120).default(30),
+    /** Ask for a user or admin token on `GET /metrics` (scrapers then send one). */
+    metricsRequireToken: z.union([z.boolean(), z.stringbool()]).default(false),
   })
   .strict();
 
@@ -48,6 +50,7 @@ const ENV_KEYS: Record<string, keyof ConfigInput> = {
   GRAPHIUM_LEASE_SECONDS: 'leaseSeconds',
   GRAPHIUM_HEARTBEAT_TIMEOUT_SECONDS: 'heartbeatTimeoutSeconds',
   GRAPHIUM_CLAIM_WAIT_MAX_SECONDS: 'claimWaitMaxSeconds',
+  GRAPHIUM_METRICS_REQUIRE_TOKEN: 'metricsRequireToken',
 };
 
 export interface ConfigSources {

@@ -92,7 +92,11 @@ export async function startController(config: ControllerConfig, options: StartOp
     storeHealthy: couchProbe(couch),
     shutdown: shutdown.signal,
     webDir: options.webDir,
-    options: { bodyLimitBytes: config.bodyLimitBytes, claimWaitMaxSeconds: config.claimWaitMaxSeconds },
+    options: {
+      bodyLimitBytes: config.bodyLimitBytes,
+      claimWaitMaxSeconds: config.claimWaitMaxSeconds,
+      metricsRequireToken: config.metricsRequireToken,
+    },
   });
 
   await events.start();

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, flags: { dbPrefix: 'Bad' } })).toThrow(AppError);
   });
 
+  it('reads metricsRequireToken as a real boolean: "false" from the environment stays false', () => {
+    expect(loadConfig({ env: {}, flags: {} }).metricsRequireToken).toBe(false);
+    expect(loadConfig({ env: { GRAPHIUM_METRICS_REQUIRE_TOKEN: 'false' }, flags: {} }).metricsRequireToken).toBe(false);
+    expect(loadConfig({ env: { GRAPHIUM_METRICS_REQUIRE_TOKEN: 'true' }, flags: {} }).metricsRequireToken).toBe(true);
+    expect(() => loadConfig({ env: { GRAPHIUM_METRICS_REQUIRE_TOKEN: 'maybe' }, flags: {} })).toThrow(/metricsRequireToken:/);
+  });
+
   it('refuses unknown keys in the file and unreadable files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
     const file = join(dir, 'controller.json');
