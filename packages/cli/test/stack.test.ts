@@ -4,6 +4,7 @@
  * wait with that container's error; plan, ls, status, stop, start and rm behave as the API says.
  */
 import { join } from 'node:path';
+import { STACK_SUBMISSION_TYPE } from '@graphium/shared';
 import { failBad } from './support/failures.js';
 import { Harness } from './support/harness.js';
 
@@ -102,6 +103,30 @@ describe('stack deploy', () => {
     expect(result.code).toBe(0);
     const view = JSON.parse(result.stdout) as { stack: { name: string; status: string; generation: number } };
     expect(view.stack).toMatchObject({ name: 'eve-shop', status: 'running', generation: 2 });
+  });
+});
+
+describe('the StackSubmission body the CLI sends when a compose file needs variables', () => {
+  async function submit(body: string) {
+    const response = await fetch(`${h.url}/api/v1/stacks/plan`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}`, 'content-type': STACK_SUBMISSION_TYPE },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as { error?: { code: string; details?: { errors: Array<{ path: string }> } } } };
+  }
+
+  it('is planned with its variables', async () => {
+    const definition = 'name: sub\nservices:\n  a:\n    image: "busybox:${T}"\n';
+    const answer = await submit(JSON.stringify({ definition, variables: { T: '1.36' } }));
+    expect(answer.status).toBe(200);
+  });
+
+  it('is refused with the path of a bad field (422), or as malformed JSON (400)', async () => {
+    const bad = await submit(JSON.stringify({ definition: 'services: {}', variables: { 'not-a-name': 'x' } }));
+    expect(bad.status).toBe(422);
+    expect(bad.body.error?.details?.errors.map((e) => e.path)).toEqual(['variables.not-a-name']);
+    expect((await submit('{not json')).status).toBe(400);
   });
 });
 
