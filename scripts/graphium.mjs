@@ -75,9 +75,11 @@ function test() {
   process.exit(status === 0 && failed === 0 ? 0 : 1);
 }
 
-function start() {
+async function start() {
   prepare();
-  must('node', [join(root, 'packages/controller/dist/main.js'), 'serve', ...process.argv.slice(3)]);
+  // The controller plus, when Docker answers, a local agent (scripts/start.mjs).
+  const { runStart } = await import('./start.mjs');
+  await runStart(process.argv.slice(3));
 }
 
 function bench(name) {
@@ -97,7 +99,7 @@ switch (command) {
     test();
     break;
   case 'start':
-    start();
+    await start();
     break;
   case 'bench':
     bench(arg);
