@@ -68,7 +68,10 @@ export function containerSteps(status) {
     { class: 'steps', 'aria-label': `progress: ${status}` },
     STEPS.map((step, index) => {
       const label = index === 3 && status === 'running' ? 'running' : index === 2 && status === 'waiting-for-health' ? 'health check' : step;
-      const state = status === 'failed' ? (index === 0 ? 'done' : 'failed') : index < reached ? 'done' : index === reached ? 'current' : 'todo';
+      const state =
+        status === 'failed'
+          ? index === 0 ? 'done' : index === 1 ? 'failed' : 'todo'
+          : index < reached || (index === reached && index === STEPS.length - 1) ? 'done' : index === reached ? 'current' : 'todo';
       return h('li', { class: `step step-${state}` }, status === 'failed' && index === 1 ? 'failed' : label);
     }),
   );
