@@ -161,9 +161,10 @@ describe('stack ls, status, stop, start, rm', () => {
 
   it('shows one stack by its bare name or its id', async () => {
     const byName = await h.cli(['stack', 'status', 'web']);
-    const byId = await h.cli(['stack', 'status', 'stack:web']);
     expect(byName.code).toBe(0);
-    expect(byId.stdout).toBe(byName.stdout);
+    const [viewByName, viewById] = await Promise.all(['web', 'stack:web'].map((id) => h.cli(['stack', 'status', id, '--json'])));
+    expect(JSON.parse(viewById!.stdout)).toEqual(JSON.parse(viewByName!.stdout));
+    expect(JSON.parse(viewByName!.stdout)).toMatchObject({ stack: { '@id': 'stack:web', status: 'running' } });
     expect(byName.stdout).toMatch(/^stack {7}web \(stack:web\)$/m);
     expect(byName.stdout).toMatch(/^front +vm\d +10\.0\.0\.\d +running +32768->80\/tcp +c0ffeefront +-$/m);
   });
