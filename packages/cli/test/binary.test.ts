@@ -11,6 +11,9 @@ import { Harness } from './support/harness.js';
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 
+// Real processes and a real store on a shared machine: allow for a slow moment, not only the happy path's pace.
+jest.setTimeout(60_000);
+
 let h: Harness;
 
 beforeAll(async () => {

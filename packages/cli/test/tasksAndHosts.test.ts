@@ -5,6 +5,9 @@
 import { join } from 'node:path';
 import { Harness } from './support/harness.js';
 
+// Real processes and a real store on a shared machine: allow for a slow moment, not only the happy path's pace.
+jest.setTimeout(60_000);
+
 let h: Harness;
 const taskId = 'task:stack:parked:1:waiter:deploy';
 
