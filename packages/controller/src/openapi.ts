@@ -28,8 +28,10 @@ import {
   planPreviewResponse,
   registerAgentRequest,
   registerAgentResponse,
+  STACK_SUBMISSION_TYPE,
   stackListQuery,
   stackPageResponse,
+  stackSubmission,
   stackViewResponse,
   taskListQuery,
   taskPageResponse,
@@ -127,6 +129,7 @@ const REQUEST_COMPONENTS: Record<string, z.ZodType> = {
   TaskStatusUpdate: taskStatusUpdate,
   CreateTaskRequest: createTaskRequest,
   CreateTokenRequest: createTokenRequest,
+  StackSubmission: stackSubmission,
 };
 
 const RESPONSE_COMPONENTS: Record<string, z.ZodType> = {
@@ -196,8 +199,13 @@ function requestBodyOf(body: Operation['body']): JsonSchema | undefined {
     const text = { type: 'string', description: 'Graphium JSON-LD, EVE ItemList or compose YAML (see docs/stack-format.md)' };
     return {
       required: true,
-      description: 'The stack definition as written; a `Content-Disposition` filename helps tell formats apart.',
-      content: Object.fromEntries(DEFINITION_TYPES.filter((t) => !t.includes('*')).map((t) => [t, { schema: t.endsWith('json') ? { type: 'object' } : text }])),
+      description:
+        'The stack definition as written; a `Content-Disposition` filename helps tell formats apart. ' +
+        `Or, as \`${STACK_SUBMISSION_TYPE}\`, the definition text with its filename and the values of the compose variables it uses.`,
+      content: {
+        ...Object.fromEntries(DEFINITION_TYPES.filter((t) => !t.includes('*')).map((t) => [t, { schema: t.endsWith('json') ? { type: 'object' } : text }])),
+        [STACK_SUBMISSION_TYPE]: { schema: refOrInline(stackSubmission, REQUEST_COMPONENTS, 'input') },
+      },
     };
   }
   return { required: true, content: { 'application/json': { schema: refOrInline(body, REQUEST_COMPONENTS, 'input') } } };
