@@ -5,7 +5,7 @@
  *  2. (seen in the lifecycle suite, intermittent) after stop → stopped → start, the stack turns `running`
  *     while one container is still exited: the status is settled over the tasks the monitor has seen, not
  *     over the tasks the operation created.
- * Run: pnpm exec jest --selectProjects e2e --testMatch '**/e2e/repro/*.test.ts'
+ * Run: pnpm exec jest --selectProjects e2e --testMatch '<rootDir>/repro/taskListAfterWrite.test.ts'
  */
 import { Fleet } from '../test/support/fleet';
 import { jsonLdStack } from '../test/support/stacks';
