@@ -60,7 +60,7 @@ export interface TaskQueue {
   insertMany(tasks: readonly AgentTaskDocument[]): Promise<void>;
   get(id: string): Promise<AgentTaskDocument | undefined>;
   list(query: TaskListQuery): Promise<Page<AgentTaskDocument>>;
-  /** Every task of a stack (all generations), oldest first. */
+  /** Every task created for a stack (ids `task:{stackId}:…`, all generations), oldest first; includes the latest writes. */
   forStack(stackId: string): Promise<AgentTaskDocument[]>;
   /** Claims up to `max` claimable tasks of the host, each by one conditional write; long-polls when none. */
   claim(request: ClaimRequest): Promise<AgentTaskDocument[]>;

@@ -107,7 +107,8 @@ export class MemoryTaskQueue implements TaskQueue {
   }
 
   async forStack(stackId: string): Promise<Task[]> {
-    return [...this.tasks.values()].filter((task) => task.stackId === stackId).sort(byAge).map((task) => structuredClone(task));
+    const prefix = `task:${stackId}:`;
+    return [...this.tasks.values()].filter((task) => task['@id'].startsWith(prefix)).sort(byAge).map((task) => structuredClone(task));
   }
 
   claim(request: ClaimRequest): Promise<Task[]> {

@@ -87,6 +87,27 @@ export class TaskDocs {
     await this.writes.submitAll(losers.map(({ id, rev }) => ({ _id: id, _rev: rev, _deleted: true })));
   }
 
+  /**
+   * Every task whose id starts with `prefix`, in id order, read in pages over `_all_docs`. Unlike a Mango
+   * query it always includes the latest writes (no index to catch up: the embedded store's Mango indexes
+   * were seen to answer without a task written just before).
+   */
+  async withIdPrefix(prefix: string, pageSize = 500): Promise<StoredTask[]> {
+    const all: StoredTask[] = [];
+    let startkey = prefix;
+    let skip = 0;
+    for (;;) {
+      const page = await this.db.list({ include_docs: true, conflicts: true, startkey, endkey: `${prefix}\ufff0`, limit: pageSize, skip });
+      const docs = page.rows.flatMap((row) => (row.doc === undefined || row.doc === null ? [] : [row.doc as unknown as StoredTask]));
+      all.push(...docs);
+      const last = page.rows.at(-1);
+      if (page.rows.length < pageSize || last === undefined) return all;
+      // Continue after the last id seen (skip 1: the page starts with it).
+      startkey = last.id;
+      skip = 1;
+    }
+  }
+
   async find(query: MangoQuery): Promise<StoredTask[]> {
     const response = await this.db.find({
       selector: query.selector,

@@ -43,22 +43,15 @@ export async function listTasks(docs: TaskDocs, query: TaskListQuery): Promise<P
   return { items, next: encodeCursor(next) };
 }
 
-/** Every task of a stack (all generations), oldest first, read in pages. */
-export async function tasksOfStack(docs: TaskDocs, stackId: string, pageSize = 500): Promise<AgentTaskDocument[]> {
-  const all: AgentTaskDocument[] = [];
-  let position = START;
-  for (;;) {
-    const rows = await docs.find({
-      selector: { stackId, dateCreated: rangeCondition(position, 'asc') },
-      sort: [{ stackId: 'asc' }, { dateCreated: 'asc' }],
-      limit: pageSize,
-      skip: position.skip,
-      index: 'tasks-stack',
-    });
-    all.push(...rows.map(stripConflicts));
-    if (rows.length < pageSize) return all;
-    position = nextPosition(position, rows.map((task) => task.dateCreated));
-  }
+/**
+ * Every task the controller created for a stack (all generations and operations: their ids start with
+ * `task:{stackId}:`), oldest first. Read by id range, not through an index, so a task written just before
+ * is always there: the stack monitor and stack operations decide from this. (Manual tasks that name the
+ * stack have ids of their own; the task listing finds them.)
+ */
+export async function tasksOfStack(docs: TaskDocs, stackId: string): Promise<AgentTaskDocument[]> {
+  const tasks = await docs.withIdPrefix(`task:${stackId}:`);
+  return tasks.map(stripConflicts).sort((a, b) => (a.dateCreated < b.dateCreated ? -1 : a.dateCreated > b.dateCreated ? 1 : a['@id'] < b['@id'] ? -1 : 1));
 }
 
 /**

@@ -389,15 +389,15 @@ export function describeTaskQueueContract(name: string, create: QueueFactory): v
 
       it('cancels every unfinished task of a stack', async () => {
         await queue.insertMany([
-          task({ id: 's1-a', stackId: 's1' }),
-          task({ id: 's1-b', stackId: 's1', taskType: 'remove' }),
-          task({ id: 's1-c', stackId: 's1', hostId: 'h2' }),
-          task({ id: 's2-a', stackId: 's2' }),
+          task({ id: 'task:s1:1:a:deploy', stackId: 's1' }),
+          task({ id: 'task:s1:1:b:remove', stackId: 's1', taskType: 'remove' }),
+          task({ id: 'task:s1:1:c:deploy', stackId: 's1', hostId: 'h2' }),
+          task({ id: 'task:s2:1:a:deploy', stackId: 's2' }),
         ]);
-        await complete(await claimOne()); // s1-b (remove runs first)
+        await complete(await claimOne()); // s1's b (remove runs first)
         expect(await queue.cancelForStack('s1')).toBe(2);
         expect((await queue.forStack('s1')).map((t) => t.status).sort()).toEqual(['cancelled', 'cancelled', 'completed']);
-        expect((await queue.get('s2-a'))?.status).toBe('pending');
+        expect((await queue.get('task:s2:1:a:deploy'))?.status).toBe('pending');
       });
 
       it('creates manual tasks with the default priority of their type', async () => {
@@ -485,13 +485,22 @@ export function describeTaskQueueContract(name: string, create: QueueFactory): v
         expect(await errorCodeOf(queue.list({ limit: 5, cursor: 'not-a-cursor' }))).toBe('BAD_REQUEST');
       });
 
-      it('lists the tasks of a stack oldest first', async () => {
+      it('lists the tasks created for a stack oldest first (its id prefix, not another stack sharing a name start)', async () => {
         await queue.insertMany([
-          task({ id: 'b', stackId: 's', dateCreated: '2030-01-01T00:00:02.000Z' }),
-          task({ id: 'a', stackId: 's', dateCreated: '2030-01-01T00:00:01.000Z' }),
-          task({ id: 'x', stackId: 'other' }),
+          task({ id: 'task:s:1:b:deploy', stackId: 's', dateCreated: '2030-01-01T00:00:02.000Z' }),
+          task({ id: 'task:s:2:a:deploy', stackId: 's', dateCreated: '2030-01-01T00:00:01.000Z' }),
+          task({ id: 'task:s2:1:a:deploy', stackId: 's2' }),
+          task({ id: 'task:other:1:x:deploy', stackId: 'other' }),
         ]);
-        expect(ids(await queue.forStack('s'))).toEqual(['a', 'b']);
+        expect(ids(await queue.forStack('s'))).toEqual(['task:s:2:a:deploy', 'task:s:1:b:deploy']);
+      });
+
+      it("a stack's tasks include every task written just before, every time", async () => {
+        for (let round = 0; round < 15; round += 1) {
+          const written = ['a', 'b', 'c'].map((name) => task({ id: `task:r${round}:1:${name}:deploy`, stackId: `r${round}` }));
+          await queue.insertMany(written);
+          expect(ids(await queue.forStack(`r${round}`)).sort()).toEqual(ids(written).sort());
+        }
       });
     });
   });
