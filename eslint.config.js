@@ -77,4 +77,13 @@ export default tseslint.config(
     files: ['**/test/**/*.ts', '**/bench/**/*.ts'],
     languageOptions: { globals: { __dirname: 'readonly' } },
   },
+  {
+    // Node scripts in plain JavaScript (TypeScript files get Node's globals from their types).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['URL', 'fetch', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'AbortController'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );
