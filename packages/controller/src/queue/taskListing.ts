@@ -22,6 +22,7 @@ function indexFor(query: TaskListQuery): { index: string; leading?: 'stackId' | 
 export async function listTasks(docs: TaskDocs, query: TaskListQuery): Promise<Page<AgentTaskDocument>> {
   const position = query.cursor === undefined ? START : decodeCursor(query.cursor);
   if (position === undefined) throw new AppError('BAD_REQUEST', 'unknown cursor: pass back the `next` of a previous page');
+  if (query.stackId !== undefined) return listStackTasks(docs, { ...query, stackId: query.stackId }, position);
   const { index, leading } = indexFor(query);
   const filters = Object.fromEntries(
     (['hostId', 'stackId', 'status', 'taskType'] as const).flatMap((field) =>
@@ -41,6 +42,47 @@ export async function listTasks(docs: TaskDocs, query: TaskListQuery): Promise<P
   if (rows.length <= query.limit) return { items };
   const next: KeyPosition = nextPosition(position, items.map((task) => task.dateCreated));
   return { items, next: encodeCursor(next) };
+}
+
+/**
+ * The tasks of one stack, filtered and paged in memory (a stack's tasks are few): the ones the controller
+ * created are read by id range, so a listing right after a deploy or delete shows every task it wrote (the
+ * embedded store's Mango index was seen to answer without one); manual tasks naming the stack come through
+ * the index. Same order and cursor as the indexed listings: newest first, ties by id.
+ */
+async function listStackTasks(docs: TaskDocs, query: TaskListQuery & { stackId: string }, position: KeyPosition): Promise<Page<AgentTaskDocument>> {
+  const byId = new Map<string, AgentTaskDocument>();
+  for (const task of await docs.withIdPrefix(`task:${query.stackId}:`)) byId.set(task._id, stripConflicts(task));
+  for (let page = START; ; ) {
+    const rows = await docs.find({
+      selector: { stackId: query.stackId, dateCreated: rangeCondition(page, 'asc') },
+      sort: [{ stackId: 'asc' }, { dateCreated: 'asc' }],
+      limit: 500,
+      skip: page.skip,
+      index: 'tasks-stack',
+    });
+    for (const task of rows) if (!byId.has(task._id)) byId.set(task._id, stripConflicts(task));
+    if (rows.length < 500) break;
+    page = nextPosition(page, rows.map((task) => task.dateCreated));
+  }
+  const matching = [...byId.values()]
+    .filter((task) => (['hostId', 'status', 'taskType'] as const).every((field) => query[field] === undefined || task[field] === query[field]))
+    .sort((a, b) => (a.dateCreated > b.dateCreated ? -1 : a.dateCreated < b.dateCreated ? 1 : a['@id'] < b['@id'] ? -1 : 1));
+  // The position: rows up to `key` (inclusive), less the first `skip` rows with exactly that key.
+  let from = 0;
+  if (position.key !== undefined) {
+    const key = position.key;
+    from = matching.findIndex((task) => task.dateCreated <= key);
+    if (from === -1) from = matching.length;
+    let skipped = 0;
+    while (skipped < position.skip && matching[from]?.dateCreated === key) {
+      from += 1;
+      skipped += 1;
+    }
+  }
+  const items = matching.slice(from, from + query.limit);
+  if (from + query.limit >= matching.length) return { items };
+  return { items, next: encodeCursor(nextPosition(position, items.map((task) => task.dateCreated))) };
 }
 
 /**

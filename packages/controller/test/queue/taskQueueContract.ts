@@ -495,11 +495,12 @@ export function describeTaskQueueContract(name: string, create: QueueFactory): v
         expect(ids(await queue.forStack('s'))).toEqual(['task:s:2:a:deploy', 'task:s:1:b:deploy']);
       });
 
-      it("a stack's tasks include every task written just before, every time", async () => {
+      it("a stack's tasks, and its task listing, include every task written just before, every time", async () => {
         for (let round = 0; round < 15; round += 1) {
           const written = ['a', 'b', 'c'].map((name) => task({ id: `task:r${round}:1:${name}:deploy`, stackId: `r${round}` }));
           await queue.insertMany(written);
           expect(ids(await queue.forStack(`r${round}`)).sort()).toEqual(ids(written).sort());
+          expect(ids((await queue.list({ stackId: `r${round}`, limit: 10 })).items).sort()).toEqual(ids(written).sort());
         }
       });
     });
