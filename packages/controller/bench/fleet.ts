@@ -7,7 +7,7 @@
  *
  * Every simulated agent also heartbeats every 10 s, as a real agent does.
  * Per agent count it measures, in one run:
- *  - idle: controller RSS once every agent holds a long-poll;
+ *  - idle: controller RSS once every agent holds a long-poll (2 s and 22 s after the last registration);
  *  - pickup: single tasks created one at a time (POST /api/v1/tasks, for an idle agent chosen at random),
  *    time from the create request to the agent receiving the task (p50/p99);
  *  - throughput: `--tasks` deploy tasks (stacks of 100 containers, spread over the agents, `--concurrency`
@@ -176,6 +176,9 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   // Idle: every agent holding a long-poll.
   while (agents.some((a) => !a.idle)) await new Promise((r) => setTimeout(r, 100));
   await new Promise((r) => setTimeout(r, 2000));
+  const justIdle = processStats(pid);
+  // Steady state: V8 gives unused heap back once allocation stays low for a while.
+  await new Promise((r) => setTimeout(r, 20_000));
   const idle = processStats(pid);
   const metrics = await request(`${url}/metrics`, { dispatcher, headers: { authorization: `Bearer ${admin}` } }).then((r) => r.body.text());
   const gauge = (name: string) => Number(new RegExp(`^\\w*${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20;
@@ -230,7 +233,7 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   console.log(
     [
       `agents ${agentCount}:`,
-      `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held (API thread heap ${f(mainHeap.used)} MiB used of ${f(mainHeap.total)}, external ${f(mainHeap.external)} MiB; the rest is the store thread and native memory)`,
+      `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held for 22 s (${f(justIdle.rssMiB)} MiB 2 s after the last registration; API thread heap ${f(mainHeap.used)} MiB used of ${f(mainHeap.total)}, external ${f(mainHeap.external)} MiB; the rest is the store thread and native memory)`,
       `  pickup (create → agent has it), ${pickups.length} tasks: p50 ${f(percentile(pickups, 50))} ms, p99 ${f(percentile(pickups, 99))} ms`,
       `  throughput: ${args.tasks} tasks created (${f((created - t0) / 1000, 2)} s), claimed and completed in ${f(seconds, 2)} s = ${f(args.tasks / seconds, 0)} lifecycles/s`,
       `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core), peak RSS ${f(after.peakMiB)} MiB`,
