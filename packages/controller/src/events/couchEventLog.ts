@@ -47,7 +47,8 @@ export class CouchEventLog implements EventLog {
       pollMs: options.pollMs,
       onChanges: (docs) => this.fanOut(docs),
     });
-    this.writes = new Batcher(async (docs) => (await this.db.bulk({ docs })) as BulkRow[]);
+    // One batch in flight at a time: the feed (and so every live stream) then sees events in publish order.
+    this.writes = new Batcher(async (docs) => (await this.db.bulk({ docs })) as BulkRow[], { maxInFlight: 1 });
   }
 
   async publish(input: NewEvent): Promise<DeploymentEvent> {

@@ -106,6 +106,22 @@ describe(`CouchEventLog (${store.kind})`, () => {
     expect(stored.filter((e) => e.type === 'task_updated').map((e) => e.data.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it('delivers events to live subscribers in publish order, also when they are written in several grouped writes', async () => {
+    const writer = await startedLog(200);
+    const reader = await startedLog(200);
+    const seen: number[] = [];
+    reader.subscribe((event) => seen.push(event.data.i as number));
+    // Published one after another without waiting for the store: they span many grouped writes.
+    const published: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      published.push(writer.publish({ type: 'task_updated', data: { i } }));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(published);
+    await waitFor(() => (seen.length >= 60 ? true : undefined), 'every event on the feed');
+    expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  });
+
   it('delivers to subscribers what ANOTHER replica publishes, once each, to every subscriber', async () => {
     const replicaA = await startedLog();
     const replicaB = new CouchEventLog(connectCouch({ ...store.endpoint(), prefix: couch.names.events.replace(/events$/, '') }), clock, log);
