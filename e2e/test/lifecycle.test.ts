@@ -147,12 +147,8 @@ describe('a manually placed stack', () => {
   it('is deleted: containers removed from every host, then its metadata (404)', async () => {
     const deleted = await fleet.events({ stackId, types: ['stack_deleted'] });
     await fleet.api.remove(stackId);
-    // One remove task per host. Polled briefly: the task list can lag a write by a few hundred ms
-    // (controller bug, reproduced by e2e/repro/taskListAfterWrite.test.ts).
-    let removeHosts: string[] = [];
-    for (const deadline = Date.now() + 2_000; removeHosts.length < 3 && Date.now() < deadline; ) {
-      removeHosts = (await fleet.api.tasks({ stackId, taskType: 'remove' })).map((t) => t.hostId).sort();
-    }
+    // One remove task per host, listed straight after the 202 (a stack's listing reads what was just written).
+    const removeHosts = (await fleet.api.tasks({ stackId, taskType: 'remove' })).map((t) => t.hostId).sort();
     expect(removeHosts).toEqual(['d1', 'd2', 'd3']);
     await fleet.api.waitForStack(stackId, (v) => v === undefined, 30_000, 'deletion (404)');
     await deleted.waitFor((e) => e.type === 'stack_deleted', 5_000, 'stack_deleted');

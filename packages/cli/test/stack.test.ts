@@ -169,7 +169,7 @@ describe('stack ls, status, stop, start, rm', () => {
     expect(JSON.parse(viewById!.stdout)).toEqual(JSON.parse(viewByName!.stdout));
     expect(JSON.parse(viewByName!.stdout)).toMatchObject({ stack: { '@id': 'stack:web', status: 'running' } });
     expect(byName.stdout).toMatch(/^stack {7}web \(stack:web\)$/m);
-    expect(byName.stdout).toMatch(/^front +vm\d +10\.0\.0\.\d +running +32768->80\/tcp +c0ffeefront +-$/m);
+    expect(byName.stdout).toMatch(/^front +vm\d +10\.0\.0\.\d +running +32768->80\/tcp +c-front +-$/m);
   });
 
   it('an unknown stack is a 404 with the API\'s message', async () => {

@@ -1,5 +1,5 @@
 import type { AgentTaskDocument } from '@graphium/shared';
-import type { Outcome } from './fakeAgent.js';
+import type { Outcome } from '../../../controller/test/integration/simulatedAgents.js';
 
 /** Deploys of a container named "bad" fail as a real agent reports an image that does not exist. */
 export function failBad(task: AgentTaskDocument): Outcome {

@@ -1,5 +1,5 @@
 /**
- * A real controller (embedded store in a temp dir, port 0) with fake agents on a few hosts, and the CLI run
+ * A real controller (embedded store in a temp dir, port 0) with simulated agents (the controller tests' own) on a few hosts, and the CLI run
  * against it in-process: `cli(...)` runs a command line exactly as `graphium` would and captures its output.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../controller/src/config.js';
 import { startController, type RunningController } from '../../../controller/src/server.js';
 import { run } from '../../src/program.js';
-import { FakeAgent, type Decide } from './fakeAgent.js';
+import { SimulatedAgent, type Decide } from '../../../controller/test/integration/simulatedAgents.js';
 
 export interface CliResult {
   code: number;
@@ -25,7 +25,7 @@ export interface HostSetup {
 }
 
 export class Harness {
-  readonly agents: FakeAgent[] = [];
+  readonly agents: SimulatedAgent[] = [];
   private constructor(
     readonly controller: RunningController,
     readonly adminToken: string,
@@ -39,7 +39,7 @@ export class Harness {
     const harness = new Harness(controller, controller.adminToken ?? '', dir);
     for (const host of hosts) {
       const minted = await harness.api('POST', '/api/v1/tokens', { kind: 'agent', name: host.hostId, hostId: host.hostId });
-      const agent = new FakeAgent({ baseUrl: controller.url, token: (minted.body as { token: string }).token, ...host });
+      const agent = new SimulatedAgent({ baseUrl: controller.url, token: (minted.body as { token: string }).token, ...host });
       await agent.register();
       if (host.active !== false) agent.start();
       harness.agents.push(agent);

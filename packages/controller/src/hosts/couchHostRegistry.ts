@@ -42,7 +42,7 @@ import { Batcher } from '../store/batcher.js';
 import { ChangeFollower } from '../store/changeFollower.js';
 import type { BulkRow, Couch, Database } from '../store/couch.js';
 import { bulkRowError, getOrUndefined, isConflict } from '../store/errors.js';
-import { revisionOrder } from '../store/revisions.js';
+import { isNewerRevision } from '../store/revisions.js';
 
 export interface HostRegistryOptions {
   /** A host whose last heartbeat is older than this goes offline. Default 30 000 ms. */
@@ -212,9 +212,7 @@ export class CouchHostRegistry implements HostRegistry {
 
   /** Takes a version into the memory copy when it is newer than the one there. */
   private remember(host: HostDocument): void {
-    const known = this.known.get(host.hostId);
-    if (known?._rev !== undefined && host._rev !== undefined && revisionOrder(host._rev, known._rev) <= 0) return;
-    this.known.set(host.hostId, host);
+    if (isNewerRevision(host._rev, this.known.get(host.hostId)?._rev)) this.known.set(host.hostId, host);
   }
 
   private applyChanges(docs: Record<string, unknown>[]): void {

@@ -14,7 +14,7 @@
  * late or repeated feed deliveries never roll an entry back.
  */
 import { isTerminalTaskStatus, type AgentTaskDocument, type TaskStatus } from '@graphium/shared';
-import { revisionOrder } from '../store/revisions.js';
+import { isNewerRevision } from '../store/revisions.js';
 import type { StoredTask } from './taskDocs.js';
 
 /** How many finished tasks' last revisions are remembered, to ignore late deliveries of older ones. */
@@ -40,7 +40,7 @@ export class ActiveTasks {
   /** Takes a version of a task if it is newer than the one known. Returns whether it was taken. */
   apply(task: StoredTask): boolean {
     const known = this.byId.get(task._id)?._rev ?? this.finished.get(task._id);
-    if (known !== undefined && revisionOrder(task._rev, known) <= 0) return false;
+    if (!isNewerRevision(task._rev, known)) return false;
     this.remove(task._id);
     if (isTerminalTaskStatus(task.status)) {
       this.finished.set(task._id, task._rev);

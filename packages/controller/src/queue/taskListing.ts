@@ -8,6 +8,7 @@
  */
 import { AppError, type AgentTaskDocument, type TaskListQuery } from '@graphium/shared';
 import type { Page } from '../ports.js';
+import { byAge } from './activeTasks.js';
 import { decodeCursor, encodeCursor, nextPosition, rangeCondition, START, type KeyPosition } from './keyPaging.js';
 import { stripConflicts, type MangoQuery, type StoredTask, type TaskDocs } from './taskDocs.js';
 
@@ -48,7 +49,7 @@ export async function listTasks(docs: TaskDocs, query: TaskListQuery): Promise<P
  * The tasks of one stack, filtered and paged in memory (a stack's tasks are few): the ones the controller
  * created are read by id range, so a listing right after a deploy or delete shows every task it wrote (the
  * embedded store's Mango index was seen to answer without one); manual tasks naming the stack come through
- * the index. Same order and cursor as the indexed listings: newest first, ties by id.
+ * the index. Same order and cursor as the indexed listings: newest first.
  */
 async function listStackTasks(docs: TaskDocs, query: TaskListQuery & { stackId: string }, position: KeyPosition): Promise<Page<AgentTaskDocument>> {
   const byId = new Map<string, AgentTaskDocument>();
@@ -67,7 +68,7 @@ async function listStackTasks(docs: TaskDocs, query: TaskListQuery & { stackId: 
   }
   const matching = [...byId.values()]
     .filter((task) => (['hostId', 'status', 'taskType'] as const).every((field) => query[field] === undefined || task[field] === query[field]))
-    .sort((a, b) => (a.dateCreated > b.dateCreated ? -1 : a.dateCreated < b.dateCreated ? 1 : a['@id'] < b['@id'] ? -1 : 1));
+    .sort((a, b) => byAge(b, a));
   // The position: rows up to `key` (inclusive), less the first `skip` rows with exactly that key.
   let from = 0;
   if (position.key !== undefined) {
@@ -93,7 +94,7 @@ async function listStackTasks(docs: TaskDocs, query: TaskListQuery & { stackId: 
  */
 export async function tasksOfStack(docs: TaskDocs, stackId: string): Promise<AgentTaskDocument[]> {
   const tasks = await docs.withIdPrefix(`task:${stackId}:`);
-  return tasks.map(stripConflicts).sort((a, b) => (a.dateCreated < b.dateCreated ? -1 : a.dateCreated > b.dateCreated ? 1 : a['@id'] < b['@id'] ? -1 : 1));
+  return tasks.map(stripConflicts).sort(byAge);
 }
 
 /**

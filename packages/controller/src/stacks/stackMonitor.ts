@@ -53,11 +53,6 @@ export class StackMonitor {
     this.tasks = new StackTasks((stackId) => deps.queue.forStack(stackId));
   }
 
-  /** How many stacks the monitor follows now (unsettled ones). */
-  get following(): number {
-    return this.tasks.size;
-  }
-
   async start(): Promise<void> {
     this.stopped = false;
     this.unsubscribe = this.deps.queue.onChange((task) => this.onTask(task));

@@ -10,7 +10,7 @@
  * a task back. Changes that happened before following began are in the read; changes after it, in the feed.
  */
 import type { AgentTaskDocument } from '@graphium/shared';
-import { revisionOrder } from '../store/revisions.js';
+import { isNewerRevision } from '../store/revisions.js';
 
 interface Followed {
   tasks: Map<string, AgentTaskDocument>;
@@ -58,14 +58,12 @@ export class StackTasks {
     this.stacks.delete(stackId);
   }
 
-  /** How many stacks are followed (for tests and metrics). */
+  /** How many stacks are followed. */
   get size(): number {
     return this.stacks.size;
   }
 }
 
 function keepNewer(tasks: Map<string, AgentTaskDocument>, task: AgentTaskDocument): void {
-  const known = tasks.get(task['@id']);
-  if (known?._rev !== undefined && task._rev !== undefined && revisionOrder(task._rev, known._rev) <= 0) return;
-  tasks.set(task['@id'], task);
+  if (isNewerRevision(task._rev, tasks.get(task['@id'])?._rev)) tasks.set(task['@id'], task);
 }

@@ -10,3 +10,8 @@ export function revisionOrder(a: string, b: string): number {
   const generation = (rev: string): number => Number.parseInt(rev, 10) || 0;
   return generation(a) - generation(b) || compare(a, b);
 }
+
+/** Whether a version with revision `candidate` should replace one with `known` (absent revisions: yes). */
+export function isNewerRevision(candidate: string | undefined, known: string | undefined): boolean {
+  return candidate === undefined || known === undefined || revisionOrder(candidate, known) > 0;
+}

@@ -3,18 +3,24 @@
  * queue, reports running and completed (with published ports, as Docker would). It runs no containers,
  * which is the point: the controller's side of the story is tested without Docker.
  */
-import type { AgentTaskDocument } from '@graphium/shared';
+import type { AgentTaskDocument, TaskError } from '@graphium/shared';
 
 /** HTTP bodies are read as loose JSON here; the assertions check their shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 
+/** What becomes of a task the agent claims: it completes, or fails the way a real agent reports it. */
+export type Outcome = { complete: true } | { fail: TaskError };
+export type Decide = (task: AgentTaskDocument) => Outcome;
+
 export interface SimulatedAgentOptions {
   baseUrl: string;
   hostId: string;
   token: string;
   address: string;
+  /** Default: every task completes. */
+  decide?: Decide;
 }
 
 export class SimulatedAgent {
@@ -67,9 +73,15 @@ export class SimulatedAgent {
     });
   }
 
-  /** Runs every task it gets: running, then completed with the ports a container would publish. */
+  /** Runs a task it got: running, then completed with the ports a container would publish (or failed, as decided). */
   async execute(task: AgentTaskDocument): Promise<void> {
     await this.report(task, { status: 'running', progress: { phase: 'starting' } });
+    const outcome = this.options.decide?.(task) ?? { complete: true };
+    if ('fail' in outcome) {
+      const { status, body } = await this.report(task, { status: 'failed', error: outcome.fail });
+      if (status !== 200) throw new Error(`fail ${task['@id']}: ${status} ${JSON.stringify(body)}`);
+      return;
+    }
     const ports =
       task.payload.kind === 'deploy'
         ? task.payload.containerSpec.ports.map((p, i) => ({
@@ -81,7 +93,12 @@ export class SimulatedAgent {
     const healthy = task.payload.kind === 'deploy' && task.payload.containerSpec.healthCheck !== undefined ? true : undefined;
     const { status, body } = await this.report(task, {
       status: 'completed',
-      result: { containerId: `c-${task.containerName}`, ports, state: 'running', ...(healthy === undefined ? {} : { healthy }) },
+      result: {
+        containerId: `c-${task.containerName}`,
+        ports,
+        state: task.taskType === 'stop' ? 'exited' : 'running',
+        ...(healthy === undefined ? {} : { healthy }),
+      },
     });
     if (status !== 200) throw new Error(`complete ${task['@id']}: ${status} ${JSON.stringify(body)}`);
     this.done.push(task);
