@@ -28,6 +28,11 @@ export const controllerConfig = z
     leaseSeconds: z.coerce.number().int().min(5).default(60),
     /** A host whose last heartbeat is older than this goes offline. */
     heartbeatTimeoutSeconds: z.coerce.number().int().min(5).default(30),
+    /**
+     * Move automatically placed containers off hosts that went offline, and redeploy their dependents
+     * (docs/placement.md, Failover). Default on.
+     */
+    failover: z.union([z.boolean(), z.stringbool()]).default(true),
     /** Upper bound of an agent's long-poll. */
     claimWaitMaxSeconds: z.coerce.number().int().min(0).max(120).default(30),
     /** Ask for a user or admin token on `GET /metrics` (scrapers then send one). */
@@ -49,6 +54,7 @@ const ENV_KEYS: Record<string, keyof ConfigInput> = {
   GRAPHIUM_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   GRAPHIUM_LEASE_SECONDS: 'leaseSeconds',
   GRAPHIUM_HEARTBEAT_TIMEOUT_SECONDS: 'heartbeatTimeoutSeconds',
+  GRAPHIUM_FAILOVER: 'failover',
   GRAPHIUM_CLAIM_WAIT_MAX_SECONDS: 'claimWaitMaxSeconds',
   GRAPHIUM_METRICS_REQUIRE_TOKEN: 'metricsRequireToken',
 };

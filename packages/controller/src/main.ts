@@ -30,6 +30,7 @@ program
   .option('--couchdb-url <url>', 'use this CouchDB instead of the embedded store (env COUCHDB_URL)')
   .option('--db-prefix <prefix>', 'database name prefix (env GRAPHIUM_DB_PREFIX, default graphium_)')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env GRAPHIUM_LOG_LEVEL)')
+  .option('--failover <on|off>', 'move automatically placed containers off offline hosts (env GRAPHIUM_FAILOVER, default on)')
   .action(async (options: Record<string, unknown>) => {
     const config = loadConfig({
       file: options.config as string | undefined,
@@ -41,6 +42,7 @@ program
         couchdbUrl: options.couchdbUrl,
         dbPrefix: options.dbPrefix,
         logLevel: options.logLevel,
+        failover: options.failover,
       },
     });
     // Built, the store gets a thread of its own; run from source (tsx) it shares the main thread.

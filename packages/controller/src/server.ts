@@ -4,7 +4,8 @@
  * only place that knows which implementation stands behind each port.
  *
  * Shutdown order: stop taking requests, answer held long-polls and end event streams (the shutdown signal),
- * let in-flight requests finish, stop the monitors and feeds, then close the embedded store.
+ * stop the liveness and failover sweeps, let in-flight requests finish, stop the monitors and feeds, then
+ * close the embedded store.
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,8 @@ import { couchProbe } from './http/storeProbe.js';
 import { Metrics } from './metrics.js';
 import { systemClock, type Clock } from './ports.js';
 import { CouchTaskQueue } from './queue/index.js';
+import { StackFailover } from './stacks/failover.js';
+import { FailoverSweep } from './stacks/failoverSweep.js';
 import { CouchStackService } from './stacks/stackService.js';
 import { StackMonitor } from './stacks/stackMonitor.js';
 import { StackRepository } from './stacks/stackRepository.js';
@@ -76,7 +79,11 @@ export async function startController(config: ControllerConfig, options: StartOp
   const repository = new StackRepository(couch);
   const monitor = new StackMonitor({ repository, queue, events, clock, log });
   const stacks = new CouchStackService({ repository, queue, hosts, events, monitor, clock, log });
-  const liveness = new HostLivenessMonitor(hosts, log);
+  const failover = config.failover
+    ? new FailoverSweep({ failover: new StackFailover({ repository, queue, hosts, events, monitor, clock, log }), repository, hosts, log })
+    : undefined;
+  if (failover === undefined) log.info({ event: 'failover.disabled' });
+  const liveness = new HostLivenessMonitor(hosts, log, undefined, failover);
   const metrics = new Metrics(queue);
   const shutdown = new AbortController();
 
@@ -123,6 +130,8 @@ export async function startController(config: ControllerConfig, options: StartOp
   const close = () => {
     closing ??= (async () => {
       shutdown.abort();
+      // No liveness or failover sweep may be writing once the queue stops.
+      await liveness.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.stop();
       // Keep-alive connections turn idle as their last answers go out; close them as they do, and cut any
@@ -132,7 +141,6 @@ export async function startController(config: ControllerConfig, options: StartOp
       await closed;
       clearInterval(sweep);
       clearTimeout(deadline);
-      await liveness.stop();
       await hosts.stop();
       await stacks.stopMonitor();
       await events.stop();

@@ -2,13 +2,19 @@
  * Turns a placement into the documents that carry it out: one deploy task per container (dependency order
  * expressed as `dependsOn` task ids, cross-host endpoints injected), removal of containers a redeploy moves
  * or drops, and the DeploymentState the stack page shows. Pure: the caller passes time and ids in.
+ *
+ * Cleanup tasks (failover.ts) remove the copy a container left on a host it moved away from. A deploy onto a
+ * host where such a removal has not finished yet waits for it (`dependsOn`): the removal goes by container
+ * name, and must not take the new container with it.
  */
 import {
   deploymentStateIdOf,
+  isTerminalTaskStatus,
   queueKeyOf,
   TASK_PRIORITY,
   wireDependencies,
   type AgentTaskDocument,
+  type CleanupRecord,
   type ContainerPlacement,
   type ContainerSpec,
   type DeploymentStateDocument,
@@ -27,6 +33,14 @@ type SuccessfulPlan = Extract<PlanResult, { ok: true }>;
 export function stackTaskId(stackId: string, generation: number, operation: number, container: string, type: TaskType): string {
   const base = `task:${stackId}:${generation}:${container}:${type}`;
   return operation === 0 ? base : `${base}:${operation}`;
+}
+
+/**
+ * `cleanup:{stackId}:{generation}:{operation}:{container}`: outside the stack's `task:{stackId}:` range on
+ * purpose, so a later redeploy, stop or delete (which cancel that range) leaves it waiting for its host.
+ */
+export function cleanupTaskId(stackId: string, generation: number, operation: number, container: string): string {
+  return `cleanup:${stackId}:${generation}:${operation}:${container}`;
 }
 
 /** Docker container name on the host. */
@@ -78,6 +92,23 @@ export function targetTask(ctx: TaskContext, type: Exclude<TaskType, 'deploy'>, 
   };
 }
 
+/** The removal of a container's left-behind copy on `hostId` (priority 7, like every removal). */
+export function cleanupTask(ctx: TaskContext, container: string, hostId: string): AgentTaskDocument {
+  const id = cleanupTaskId(ctx.stackId, ctx.generation, ctx.operation, container);
+  return { ...targetTask(ctx, 'remove', container, hostId), '@id': id, _id: id, cleanup: true };
+}
+
+/** Cleanups whose task is still pending, claimed or running (by task id); the others are done with. */
+export function unfinishedCleanups(
+  records: readonly CleanupRecord[],
+  statusOf: ReadonlyMap<string, AgentTaskDocument['status']>,
+): CleanupRecord[] {
+  return records.filter((r) => {
+    const status = statusOf.get(r.taskId);
+    return status !== undefined && !isTerminalTaskStatus(status);
+  });
+}
+
 export interface DeploymentDocuments {
   tasks: AgentTaskDocument[];
   state: DeploymentStateDocument;
@@ -93,6 +124,8 @@ export function deploymentDocuments(
   plan: SuccessfulPlan,
   ctx: TaskContext,
   previous: Readonly<Record<string, ContainerPlacement>> = {},
+  /** Unfinished cleanups (see the header): deploys onto their host wait for them; the state keeps them. */
+  cleanups: readonly CleanupRecord[] = [],
 ): DeploymentDocuments {
   const byName = new Map(spec.containers.map((c) => [c.name, c]));
   const placementOf = (name: string) => plan.placements[name];
@@ -122,9 +155,10 @@ export function deploymentDocuments(
     };
     const network = spec.network?.name;
     const hashed = { container, injectedEnv: wiring.injected, pending: Object.keys(pendingEndpoints).sort(), network, labels };
+    const cleanupsFirst = cleanups.filter((r) => r.container === container.name && r.hostId === placement.hostId).map((r) => r.taskId);
     return {
       ...baseTask(ctx, 'deploy', container.name, placement.hostId),
-      dependsOn: container.dependsOn.map((d) => deployId(d.name)),
+      dependsOn: [...container.dependsOn.map((d) => deployId(d.name)), ...cleanupsFirst],
       dependsOnHealthy: container.dependsOn.filter((d) => d.condition === 'healthy').map((d) => deployId(d.name)),
       wakeHosts: [...(dependents.get(container.name) ?? [])].sort(),
       payload: {
@@ -172,6 +206,7 @@ export function deploymentDocuments(
     seed: plan.seed,
     placements,
     explanation: plan.explanation,
+    ...(cleanups.length === 0 ? {} : { failover: { stranded: {}, moved: {}, cleanups: [...cleanups] } }),
     dateModified: ctx.now,
   };
   return { tasks, state };

@@ -31,12 +31,13 @@ const SETTLED_EVENT: Partial<Record<StackStatus | 'deleted', EventType>> = {
   deleted: 'stack_deleted',
 };
 
-const SETTLED = new Set<StackStatus | 'deleted'>(['running', 'stopped', 'error', 'deleted']);
+/** Nothing moves a settled stack on but a new operation (a degraded one: failover's next operation). */
+const SETTLED = new Set<StackStatus | 'deleted'>(['running', 'degraded', 'stopped', 'error', 'deleted']);
 
 const ACTION_PHASE = { deploy: 'deploying', stop: 'stopping', start: 'starting', remove: 'deleting' } as const;
 
 function phaseOf(action: StackAction, status: StackStatus): DeploymentPhase {
-  return status === 'running' || status === 'stopped' || status === 'error' ? 'settled' : ACTION_PHASE[action];
+  return status === 'running' || status === 'degraded' || status === 'stopped' || status === 'error' ? 'settled' : ACTION_PHASE[action];
 }
 
 export class StackMonitor {
@@ -133,10 +134,12 @@ export class StackMonitor {
       return;
     }
     const state = await repository.getState(stackId);
+    // Cleanup tasks (failover's removals of left-behind copies) belong to no operation's progress.
     const tasks = (await this.tasks.tasksOf(stackId)).filter(
-      (t) => t.generation === stack.generation && (t.operation ?? 0) === stack.operation,
+      (t) => t.cleanup !== true && t.generation === stack.generation && (t.operation ?? 0) === stack.operation,
     );
-    const progress = stackProgressOf(stack.action, tasks, state?.placements ?? {});
+    const stranded = state?.generation === stack.generation ? (state.failover?.stranded ?? {}) : {};
+    const progress = stackProgressOf(stack.action, tasks, state?.placements ?? {}, stranded);
     const now = new Date(clock.now()).toISOString();
     const dedupeKey = `${stackId}:${stack.generation}:${stack.operation}:${progress.status}`;
 

@@ -1,6 +1,7 @@
 /**
  * Stack and DeploymentState documents in the `stacks` database. Every write is conditional on `_rev`: a
- * concurrent writer gets a CONFLICT, never a silent overwrite.
+ * concurrent writer gets a CONFLICT, never a silent overwrite. Which stacks place containers on a given host
+ * comes from the `placements/by-host` view (store/views.ts).
  */
 import {
   AppError,
@@ -14,7 +15,11 @@ import {
 import type { MangoSelector, SortOrder } from 'nano';
 import type { Couch, Database } from '../store/couch.js';
 import { getOrUndefined, isConflict } from '../store/errors.js';
+import { PLACEMENTS_BY_HOST_VIEW, PLACEMENTS_DESIGN } from '../store/views.js';
 import type { Page } from '../ports.js';
+
+/** `deployment:{stackId}` (deploymentStateIdOf). */
+const STATE_ID_PREFIX = deploymentStateIdOf('');
 
 export class StackRepository {
   private readonly db: Database;
@@ -70,17 +75,34 @@ export class StackRepository {
     return { items, next: docs.length > query.limit && last !== undefined ? last.name : undefined };
   }
 
+  /** Every stack id whose deployment state places a container (not removed) on one of the hosts. */
+  async stacksOnHosts(hostIds: readonly string[]): Promise<string[]> {
+    if (hostIds.length === 0) return [];
+    const result = await this.db.view(PLACEMENTS_DESIGN, PLACEMENTS_BY_HOST_VIEW, { keys: [...hostIds] });
+    const stacks = new Set<string>();
+    for (const row of result.rows) {
+      // Rows of a `keys` query for a key with no match carry an error instead of an id.
+      if (typeof row.id === 'string' && row.id.startsWith(STATE_ID_PREFIX)) stacks.add(row.id.slice(STATE_ID_PREFIX.length));
+    }
+    return [...stacks].sort();
+  }
+
+  /** Every stack in one status, by name. */
+  async allIn(status: StackStatus): Promise<StackDocument[]> {
+    const found: StackDocument[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ status, limit: 200, cursor });
+      found.push(...page.items);
+      cursor = page.next;
+    } while (cursor !== undefined);
+    return found;
+  }
+
   /** Stacks whose status says work is under way (checked again at start-up in case a change was missed). */
   async unsettled(): Promise<StackDocument[]> {
     const found: StackDocument[] = [];
-    for (const status of ['deploying', 'stopping', 'deleting'] as const) {
-      let cursor: string | undefined;
-      do {
-        const page = await this.list({ status, limit: 200, cursor });
-        found.push(...page.items);
-        cursor = page.next;
-      } while (cursor !== undefined);
-    }
+    for (const status of ['deploying', 'stopping', 'deleting'] as const) found.push(...(await this.allIn(status)));
     return found;
   }
 }

@@ -19,7 +19,9 @@ import {
   stackSubmission,
   type ParseOptions,
   type AgentTaskDocument,
+  type CleanupRecord,
   type DeployStackResponse,
+  type DeploymentStateDocument,
   type PlanResult,
   type StackAction,
   type StackDocument,
@@ -38,7 +40,7 @@ import type {
   SubmittedDefinition,
   TaskQueue,
 } from '../ports.js';
-import { deploymentDocuments, targetTask, type TaskContext } from './deploymentPlan.js';
+import { deploymentDocuments, targetTask, unfinishedCleanups, type TaskContext } from './deploymentPlan.js';
 import type { StackMonitor } from './stackMonitor.js';
 import type { StackRepository } from './stackRepository.js';
 
@@ -150,10 +152,11 @@ export class CouchStackService implements StackService {
     }
     const result = await this.place(spec, stackId);
     const previous = await repository.getState(stackId);
+    const cleanups = await this.unfinishedCleanups(previous);
     const now = new Date(clock.now()).toISOString();
     const generation = (existing?.generation ?? 0) + 1;
     const ctx: TaskContext = { stackId, stackName: spec.name, generation, operation: 0, now };
-    const { tasks, state } = deploymentDocuments(spec, result, ctx, previous?.placements);
+    const { tasks, state } = deploymentDocuments(spec, result, ctx, previous?.placements, cleanups);
 
     const stack: StackDocument = {
       '@context': GRAPHIUM_CONTEXT,
@@ -195,6 +198,17 @@ export class CouchStackService implements StackService {
       taskIds: tasks.map((t) => t['@id']),
       warnings: parsed.warnings,
     };
+  }
+
+  /**
+   * Removals failover queued for left-behind copies that have not run yet (their host is still down): the new
+   * generation keeps them in its state, and its deploys onto such a host wait for them.
+   */
+  private async unfinishedCleanups(previous: DeploymentStateDocument | undefined): Promise<CleanupRecord[]> {
+    const records = previous?.failover?.cleanups ?? [];
+    if (records.length === 0) return [];
+    const found = await Promise.all(records.map((r) => this.deps.queue.get(r.taskId)));
+    return unfinishedCleanups(records, new Map(found.flatMap((t) => (t === undefined ? [] : [[t['@id'], t.status] as const]))));
   }
 
   private async writeTasks(stack: StackDocument, tasks: readonly AgentTaskDocument[]): Promise<void> {

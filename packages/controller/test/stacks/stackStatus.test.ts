@@ -94,4 +94,54 @@ describe('stackProgressOf', () => {
     );
     expect(result.status).toBe('running');
   });
+
+  describe('with failover', () => {
+    const stranded = {
+      db: { hostId: 'h2', reason: 'pinned' as const, message: 'container "db" stays on offline host "h2": pinned there by locatedInHost' },
+    };
+
+    it('is degraded once everything else runs while a container is stranded, saying which and why', () => {
+      const result = stackProgressOf('deploy', [task('web', { status: 'completed' })], placements, stranded);
+      expect(result).toMatchObject({ status: 'degraded', progress: 100, errorMessage: stranded.db.message });
+      // The stranded container's own task (waiting on its offline host) has no say in a deploy.
+      expect(stackProgressOf('deploy', [task('web', { status: 'completed' }), task('db', { status: 'pending' })], placements, stranded).status).toBe(
+        'degraded',
+      );
+      // Still deploying: says so already.
+      expect(stackProgressOf('deploy', [task('web', { status: 'running' })], placements, stranded)).toMatchObject({
+        status: 'deploying',
+        errorMessage: stranded.db.message,
+      });
+    });
+
+    it('reports a failure before degradation, naming both', () => {
+      const error = { code: 'IMAGE_NOT_FOUND', message: 'gone', retryable: false };
+      const result = stackProgressOf('deploy', [task('web', { status: 'failed', error })], placements, stranded);
+      expect(result.status).toBe('error');
+      expect(result.errorMessage).toBe(`container "web" on host "h1" failed: IMAGE_NOT_FOUND: gone; ${stranded.db.message}`);
+    });
+
+    it('never counts cleanup tasks, whatever their state', () => {
+      const cleanup = task('db', { taskType: 'deploy', status: 'failed', cleanup: true });
+      const result = stackProgressOf('deploy', [task('web', { status: 'completed' }), task('db', { status: 'completed' }), cleanup], placements);
+      expect(result.status).toBe('running');
+      expect(stackProgressOf('remove', [task('web', { taskType: 'remove', status: 'completed', cleanup: true })], placements).status).toBe('deleting');
+    });
+
+    it('keeps an operation in progress while a placed container has no task of it at all', () => {
+      // The new operation is written, its tasks not yet: never "done".
+      expect(stackProgressOf('deploy', [], placements)).toMatchObject({ status: 'deploying', progress: 0 });
+      expect(stackProgressOf('deploy', [task('web', { status: 'completed' })], placements)).toMatchObject({ status: 'deploying', progress: 50 });
+      // Removed containers are owed nothing.
+      expect(stackProgressOf('deploy', [task('web', { status: 'completed' })], { ...placements, db: { ...placements.db!, status: 'removed' } }).status).toBe(
+        'running',
+      );
+    });
+
+    it('lets stop and remove wait for stranded containers as before', () => {
+      const result = stackProgressOf('stop', [task('web', { taskType: 'stop', status: 'completed' }), task('db', { taskType: 'stop', status: 'pending' })], placements, stranded);
+      expect(result).toMatchObject({ status: 'stopping' });
+      expect(result.errorMessage).toBeUndefined();
+    });
+  });
 });

@@ -123,6 +123,12 @@ export const agentTaskDocument = jsonLdDocument('AgentTask').extend({
   /** The stack operation (deploy, stop, start, remove) within the generation that made this task. */
   operation: z.number().int().min(0).optional(),
   containerName: z.string().min(1),
+  /**
+   * A removal of the copy a failover left behind on the host a container moved away from (id
+   * `cleanup:{stackId}:…`). It waits in that host's queue until its agent returns; it is no part of any stack
+   * operation's progress, and later stack operations do not cancel it.
+   */
+  cleanup: z.boolean().optional(),
   priority: z.number().int().min(0).max(10),
   payload: taskPayload,
   dependsOn: z.array(z.string()).default([]),

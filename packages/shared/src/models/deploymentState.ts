@@ -29,6 +29,56 @@ export const containerPlacement = z.object({
 });
 export type ContainerPlacement = z.infer<typeof containerPlacement>;
 
+/**
+ * Why a container on an offline host did not move (DESIGN.md §10): `pinned` (locatedInHost, the stack's
+ * default host, a hostConstraint targetHost, or a single-host stack anchored by one), `manual` (the manual
+ * strategy: the user chose every host), `unplaceable` (no healthy host can take it now; retried), or
+ * `dependency` (it waits for a dependency that stays on an offline host and never ran in this generation).
+ */
+export const STRANDED_REASONS = ['pinned', 'manual', 'unplaceable', 'dependency'] as const;
+export type StrandedReason = (typeof STRANDED_REASONS)[number];
+
+export const strandedContainer = z.object({
+  /** The offline host it stays on (for `dependency`: the healthy host it waits on). */
+  hostId: z.string().min(1),
+  reason: z.enum(STRANDED_REASONS),
+  /** For `dependency`: the stranded dependency it waits for. */
+  dependency: z.string().optional(),
+  message: z.string(),
+});
+export type StrandedContainer = z.infer<typeof strandedContainer>;
+
+export const containerMove = z.object({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  /** The stack operation that moved it. */
+  operation: z.number().int().min(0),
+  at: isoTimestamp,
+});
+export type ContainerMove = z.infer<typeof containerMove>;
+
+/** A removal queued on the host a container moved away from (an AgentTask with `cleanup: true`). */
+export const cleanupRecord = z.object({
+  taskId: z.string().min(1),
+  container: z.string().min(1),
+  hostId: z.string().min(1),
+  operation: z.number().int().min(0),
+});
+export type CleanupRecord = z.infer<typeof cleanupRecord>;
+
+/** What failover did to this generation of the stack, and what it could not do. */
+export const failoverState = z.object({
+  /** Containers that stay on an offline host, by container name; the stack is degraded while any is listed. */
+  stranded: z.record(z.string(), strandedContainer).default({}),
+  /** The latest move of each container that moved, by container name. */
+  moved: z.record(z.string(), containerMove).default({}),
+  /** Removals of left-behind copies that had not finished when last looked at. */
+  cleanups: z.array(cleanupRecord).default([]),
+  /** The last stack operation failover started (its tasks are rebuilt from this document if lost). */
+  operation: z.number().int().min(0).optional(),
+});
+export type FailoverState = z.infer<typeof failoverState>;
+
 export const DEPLOYMENT_PHASES = ['planning', 'deploying', 'stopping', 'starting', 'deleting', 'settled'] as const;
 export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
 
@@ -44,6 +94,8 @@ export const deploymentStateDocument = jsonLdDocument('DeploymentState').extend(
   /** Keyed by container name. */
   placements: z.record(z.string(), containerPlacement),
   explanation: planExplanation,
+  /** Absent until a host this stack runs on went offline. */
+  failover: failoverState.optional(),
   dateModified: isoTimestamp,
 });
 export type DeploymentStateDocument = z.infer<typeof deploymentStateDocument>;

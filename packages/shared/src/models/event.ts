@@ -16,6 +16,10 @@ export const EVENT_TYPES = [
   'host_online',
   'host_offline',
   'host_draining',
+  /** Containers of a stack moved off an offline host (DESIGN.md §10); one per failover operation. */
+  'stack_failover',
+  /** One container moved from an offline host to a healthy one. */
+  'container_moved',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
