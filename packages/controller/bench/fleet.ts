@@ -11,12 +11,15 @@
  *  - pickup: single tasks created one at a time (POST /api/v1/tasks, for an idle agent chosen at random),
  *    time from the create request to the agent receiving the task (p50/p99);
  *  - throughput: `--tasks` deploy tasks (stacks of 100 containers, spread over the agents, `--concurrency`
- *    definitions submitted at once) created, claimed and completed; task lifecycles per second end to end, controller CPU and peak RSS.
+ *    definitions submitted at once) created, claimed and completed; task lifecycles per second end to end,
+ *    controller CPU split by thread (API, store, the rest: GC helpers, LevelDB, libuv), this process's CPU,
+ *    the share of CPU time the hypervisor stole (a busy neighbour makes figures drift), and peak RSS.
  * `--profile DIR` makes the controller write a V8 CPU profile there (open it in Chrome DevTools).
+ * `GRAPHIUM_BENCH_NODE_FLAGS="--flag …"` passes V8/Node flags to the controller, to compare settings.
  * The controller is built first (`tsc -b`); it runs from packages/controller/dist.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,14 +71,49 @@ async function call(base: string, token: string, method: string, path: string, b
   return text === '' ? undefined : JSON.parse(text);
 }
 
-/** utime + stime of a process, in seconds, and its current and peak RSS in MiB (Linux /proc). */
-function processStats(pid: number): { cpuSeconds: number; rssMiB: number; peakMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of one process or thread (a /proc stat file), in seconds. */
+function cpuSecondsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of each thread of a process, by thread id (Linux /proc). */
+function threadCpu(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      threads.set(Number(tid), cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return threads;
+}
+
+/** utime + stime of a process, in seconds, per thread too, and its current and peak RSS in MiB (Linux /proc). */
+function processStats(pid: number): { cpuSeconds: number; threads: Map<number, number>; rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { cpuSeconds: ticks / 100, rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+  return { cpuSeconds: cpuSecondsOf(`/proc/${pid}/stat`), threads: threadCpu(pid), rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+}
+
+/**
+ * CPU seconds between two readings: the API (main) thread, the busiest other thread (the embedded store's
+ * worker: PouchDB and express-pouchdb), and all the rest (GC helpers, LevelDB, libuv's pool).
+ */
+function cpuSplit(pid: number, before: Map<number, number>, after: Map<number, number>): { main: number; store: number; rest: number } {
+  const used = [...after].map(([tid, seconds]) => [tid, seconds - (before.get(tid) ?? 0)] as const);
+  const main = used.find(([tid]) => tid === pid)?.[1] ?? 0;
+  const others = used.filter(([tid]) => tid !== pid).map(([, seconds]) => seconds).sort((a, b) => b - a);
+  const store = others[0] ?? 0;
+  return { main, store, rest: others.slice(1).reduce((a, b) => a + b, 0) };
+}
+
+/** Ticks the hypervisor gave to other guests (steal) and all ticks, machine-wide (Linux /proc/stat). */
+function machineTicks(): { steal: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { steal: cpu[7] ?? 0, total: cpu.reduce((a, b) => a + b, 0) };
 }
 
 function percentile(values: number[], p: number): number {
@@ -86,7 +124,8 @@ function percentile(values: number[], p: number): number {
 async function startController(dataDir: string, profile?: string): Promise<{ child: ChildProcess; url: string; admin: string }> {
   const main = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
   const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
-  const child = spawn(process.execPath, [...profiling, main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
+  const nodeFlags = (process.env.GRAPHIUM_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profiling, ...nodeFlags, main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
@@ -203,6 +242,8 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
 
   // Throughput: stacks of 100 containers spread over the fleet.
   const before = processStats(pid);
+  const clientBefore = process.cpuUsage();
+  const ticksBefore = machineTicks();
   const target = completed + args.tasks;
   const t0 = performance.now();
   const stacks = Math.ceil(args.tasks / 100);
@@ -221,6 +262,11 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   while (completed < target) await new Promise((r) => setTimeout(r, 20));
   const seconds = (performance.now() - t0) / 1000;
   const after = processStats(pid);
+  const ticksAfter = machineTicks();
+  const stealPercent = (100 * (ticksAfter.steal - ticksBefore.steal)) / Math.max(1, ticksAfter.total - ticksBefore.total);
+  const clientAfter = process.cpuUsage(clientBefore);
+  const client = (clientAfter.user + clientAfter.system) / 1e6;
+  const split = cpuSplit(pid, before.threads, after.threads);
 
   running = false;
   for (const stop of heartbeats) stop();
@@ -236,7 +282,8 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
       `  idle controller RSS ${f(idle.rssMiB)} MiB with ${agentCount} long-polls held for 22 s (${f(justIdle.rssMiB)} MiB 2 s after the last registration; API thread heap ${f(mainHeap.used)} MiB used of ${f(mainHeap.total)}, external ${f(mainHeap.external)} MiB; the rest is the store thread and native memory)`,
       `  pickup (create → agent has it), ${pickups.length} tasks: p50 ${f(percentile(pickups, 50))} ms, p99 ${f(percentile(pickups, 99))} ms`,
       `  throughput: ${args.tasks} tasks created (${f((created - t0) / 1000, 2)} s), claimed and completed in ${f(seconds, 2)} s = ${f(args.tasks / seconds, 0)} lifecycles/s`,
-      `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core), peak RSS ${f(after.peakMiB)} MiB`,
+      `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core: API thread ${f(split.main, 2)} s, store thread ${f(split.store, 2)} s, other threads ${f(split.rest, 2)} s), peak RSS ${f(after.peakMiB)} MiB`,
+      `  benchmark process (simulated agents) CPU during throughput ${f(client, 2)} s; CPU time stolen by the hypervisor ${f(stealPercent)} %`,
     ].join('\n'),
   );
 }

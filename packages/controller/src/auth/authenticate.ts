@@ -22,7 +22,7 @@ export function authenticate(tokens: TokenStore) {
       throw new AppError('UNAUTHENTICATED', 'the bearer token is not valid');
     }
     res.locals.principal = principal;
-    res.locals.log = res.locals.log.child({ principal: principal.name, kind: principal.kind });
+    res.locals.addLogBindings({ principal: principal.name, kind: principal.kind });
     next();
   };
 }

@@ -1,6 +1,6 @@
 /**
  * What the request pipeline attaches to `res.locals`, typed once here so handlers never cast: the request
- * id, the request's child logger and, on /api routes, the authenticated principal.
+ * id, the request's child logger (made on first use) and, on /api routes, the authenticated principal.
  */
 import type { Logger } from 'pino';
 import type { Principal } from '../ports.js';
@@ -12,6 +12,8 @@ declare global {
     interface Locals {
       reqId: string;
       log: Logger;
+      /** Adds bindings to `log` (made lazily by requestContext). */
+      addLogBindings(bindings: Record<string, unknown>): void;
       principal?: Principal;
     }
   }

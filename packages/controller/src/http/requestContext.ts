@@ -25,12 +25,33 @@ export function routeOf(req: Request): string {
   return typeof path === 'string' ? path : UNMATCHED_ROUTE;
 }
 
+/**
+ * `res.locals.log` as a child of `base`, made on first use: most agent requests log nothing at the level in
+ * force, and a pino child per request was a measurable share of the API thread under load. Bindings added
+ * later (the principal, once authenticated) go into the child, whether or not it exists yet.
+ */
+function lazyRequestLog(res: Response, base: Logger, bindings: Record<string, unknown>): void {
+  let made: Logger | undefined;
+  Object.defineProperty(res.locals, 'log', {
+    configurable: true,
+    enumerable: true,
+    get: () => (made ??= base.child(bindings)),
+    set: (log: Logger) => {
+      made = log;
+    },
+  });
+  res.locals.addLogBindings = (more) => {
+    if (made === undefined) Object.assign(bindings, more);
+    else made = made.child(more);
+  };
+}
+
 export function requestContext(log: Logger, metrics: Metrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.get('x-request-id');
     const reqId = given !== undefined && SANE_REQUEST_ID.test(given) ? given : randomUUID();
     res.locals.reqId = reqId;
-    res.locals.log = log.child({ reqId });
+    lazyRequestLog(res, log, { reqId });
     res.setHeader('x-request-id', reqId);
 
     const started = performance.now();
@@ -43,7 +64,7 @@ export function requestContext(log: Logger, metrics: Metrics) {
       // A client that left before the answer was complete: recorded as such, with the status we had set.
       const aborted = !res.writableFinished;
       const level = route.startsWith('/api/v1/agents/') && res.statusCode < 400 ? 'debug' : 'info';
-      res.locals.log[level]({ event: 'http.request', method: req.method, route, status: res.statusCode, ms, ...(aborted ? { aborted } : {}) });
+      if (log.isLevelEnabled(level)) res.locals.log[level]({ event: 'http.request', method: req.method, route, status: res.statusCode, ms, ...(aborted ? { aborted } : {}) });
       metrics.observeRequest(req.method, route, res.statusCode, ms / 1000);
     };
     res.once('finish', done);

@@ -3,13 +3,20 @@
  * against ~10,700 docs/s through `_bulk_docs` on the embedded store), so requests from many agents at once
  * travel together: items submitted while a batch is in flight wait for the next one, which carries them all
  * in one request. A lone request goes out at once (after the current microtask, so a burst submitted in one
- * go shares a batch); under load the batch size grows by itself. Each caller gets its own item's result.
+ * go shares a batch) unless `lingerMs` asks it to wait for company; under load the batch size grows by
+ * itself. Each caller gets its own item's result.
  */
 export interface BatcherOptions {
   /** Most items in one request. Default 500. */
   maxBatch?: number;
   /** Requests in flight at once. Default 2: one is prepared while the other travels. */
   maxInFlight?: number;
+  /**
+   * How long a request that finds nothing in flight waits for others to join it. Default 0. For writes
+   * nobody waits on closely (heartbeats: a thousand agents' writes trickle in one by one), a few tens of ms
+   * turn a request per item into one per window.
+   */
+  lingerMs?: number;
 }
 
 interface Waiting<In, Out> {
@@ -22,6 +29,7 @@ export class Batcher<In, Out> {
   private readonly waiting: Waiting<In, Out>[] = [];
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly lingerMs: number;
   private inFlight = 0;
   private scheduled = false;
   private idle: (() => void)[] = [];
@@ -33,6 +41,7 @@ export class Batcher<In, Out> {
   ) {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   submit(item: In): Promise<Out> {
@@ -40,10 +49,12 @@ export class Batcher<In, Out> {
       this.waiting.push({ item, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        queueMicrotask(() => {
+        const go = (): void => {
           this.scheduled = false;
           this.pump();
-        });
+        };
+        if (this.lingerMs > 0 && this.inFlight === 0) setTimeout(go, this.lingerMs);
+        else queueMicrotask(go);
       }
     });
   }

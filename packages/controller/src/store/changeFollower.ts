@@ -20,6 +20,12 @@ export interface ChangeFollowerOptions {
   pollMs?: number;
   /** Most changes in one answer. Default 500. */
   batchSize?: number;
+  /**
+   * Pause after an answer that brought changes, before asking again, so writes arriving one by one are
+   * fetched together (each answer is a request on both sides). Default 0. Delays what this replica learns
+   * of others' writes by at most this much; its own writes it knows at once.
+   */
+  settleMs?: number;
   /** Back-off after an error: starts here, doubles up to maxBackoffMs. Default 250 ms. */
   minBackoffMs?: number;
   /** Default 10,000 ms. */
@@ -78,6 +84,8 @@ export class ChangeFollower {
         const docs = (answer.results ?? []).flatMap((change) => (change.doc ? [change.doc] : []));
         if (docs.length > 0) this.deliver(docs);
         if (answer.last_seq !== undefined && answer.last_seq !== null) this.since = answer.last_seq;
+        const settleMs = this.options.settleMs ?? 0;
+        if (docs.length > 0 && settleMs > 0 && this.running) await this.sleep(settleMs);
       } catch (error) {
         if (!this.running) break;
         log.warn({ event: 'changes.error', db, err: error, retryInMs: backoff }, 'changes feed failed; retrying');

@@ -43,9 +43,13 @@ describe(`CouchEventLog (${store.kind})`, () => {
     return events;
   }
 
-  it('stores JSON-LD events with time-ordered ids', async () => {
+  it('stores JSON-LD events with time-ordered ids, a grouped write as one page per stack', async () => {
     const events = new CouchEventLog(couch, clock, log);
-    const event = await events.publish({ type: 'stack_deploying', stackId: 'stack:web', message: 'deploying', data: { generation: 2 } });
+    const [event] = await Promise.all([
+      events.publish({ type: 'stack_deploying', stackId: 'stack:web', message: 'deploying', data: { generation: 2 } }),
+      events.publish({ type: 'task_updated', stackId: 'stack:web', data: { n: 1 } }),
+      events.publish({ type: 'host_online', hostId: 'vm1' }),
+    ]);
     expect(event).toMatchObject({
       '@context': 'https://graphium.dev/ns/v1',
       '@type': 'DeploymentEvent',
@@ -55,7 +59,33 @@ describe(`CouchEventLog (${store.kind})`, () => {
       data: { generation: 2 },
     });
     expect(event['@id']).toMatch(/^event:2030-01-01T00:00:00\.000Z:/);
-    expect(await couch.db.events.get(event['@id'])).toMatchObject({ _id: event['@id'], type: 'stack_deploying' });
+    const stored = (await couch.db.events.list({ include_docs: true })).rows.map((row) => row.doc!).filter((doc) => !doc._id.startsWith('_design'));
+    expect(stored).toHaveLength(2);
+    const web = stored.find((doc) => doc.stackId === 'stack:web');
+    expect(web).toMatchObject({ '@type': 'DeploymentEventPage', timestamp: '2030-01-01T00:00:00.000Z' });
+    expect(web!._id).toMatch(/^events:2030-01-01T00:00:00\.000Z:/);
+    expect((web!['@graph'] as DeploymentEvent[]).map((e) => e.type)).toEqual(['stack_deploying', 'task_updated']);
+    const host = stored.find((doc) => doc.stackId === undefined);
+    expect((host!['@graph'] as DeploymentEvent[]).map((e) => e.hostId)).toEqual(['vm1']);
+  });
+
+  it('reads events stored one document each (before pages) together with pages', async () => {
+    await couch.db.events.insert({
+      '@context': 'https://graphium.dev/ns/v1',
+      '@type': 'DeploymentEvent',
+      '@id': 'event:2029-12-31T23:59:59.000Z:old',
+      _id: 'event:2029-12-31T23:59:59.000Z:old',
+      type: 'stack_deploying',
+      timestamp: '2029-12-31T23:59:59.000Z',
+      stackId: 'stack:web',
+      data: {},
+    });
+    const events = new CouchEventLog(couch, clock, log);
+    await events.publish({ type: 'stack_running', stackId: 'stack:web' });
+    const listed = await events.list({ stackId: 'stack:web', limit: 10 });
+    expect(listed.map((e) => e.type)).toEqual(['stack_deploying', 'stack_running']);
+    expect(listed[0]).not.toHaveProperty('_rev');
+    expect(listed[0]).not.toHaveProperty('_id');
   });
 
   it('lists the most recent events oldest first, by stack or all', async () => {
@@ -77,7 +107,7 @@ describe(`CouchEventLog (${store.kind})`, () => {
     expect((await events.list({ limit: 10 })).map((e) => e.data.i)).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('stores an event with a dedupe key once, however many replicas publish it at once', async () => {
+  it('lists an event with a dedupe key once, however many replicas record it at once', async () => {
     const replicas = [0, 1, 2].map(() => new CouchEventLog(couch, clock, log));
     const published = await Promise.all(
       replicas.map((events, i) => {
@@ -88,22 +118,45 @@ describe(`CouchEventLog (${store.kind})`, () => {
     expect(new Set(published.map((e) => e['@id'])).size).toBe(1);
     expect(published[0]!['@id']).toBe('event:stack_running:stack:web:1:0:running');
     expect(await replicas[0]!.list({ limit: 10 })).toHaveLength(1);
+    expect(await replicas[1]!.list({ stackId: 'stack:web', limit: 10 })).toHaveLength(1);
     // The key is scoped by type: another kind of event with the same key is its own event.
     await replicas[0]!.publish({ type: 'stack_deploying', stackId: 'stack:web', dedupeKey: 'stack:web:1:0:running' });
     expect(await replicas[0]!.list({ limit: 10 })).toHaveLength(2);
   });
 
-  it('stores a burst of events published at once (one grouped write), duplicates of a key once', async () => {
+  it('stores a burst of events published at once in one grouped write, lists duplicates of a key once', async () => {
     const events = new CouchEventLog(couch, clock, log);
-    const published = await Promise.all([
+    await Promise.all([
       ...Array.from({ length: 40 }, (_, i) => events.publish({ type: 'task_updated', data: { i } })),
       ...Array.from({ length: 5 }, () => events.publish({ type: 'stack_running', stackId: 'stack:web', dedupeKey: 'web:1:0:running' })),
     ]);
-    expect(published.every((e) => typeof e._rev === 'string')).toBe(true);
-    expect(new Set(published.slice(40).map((e) => e['@id'])).size).toBe(1);
+    const pages = (await couch.db.events.list()).rows.filter((row) => !row.id.startsWith('_design'));
+    expect(pages).toHaveLength(2);
     const stored = await events.list({ limit: 100 });
     expect(stored).toHaveLength(41);
     expect(stored.filter((e) => e.type === 'task_updated').map((e) => e.data.i)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('lists the newest events of a stack across many pages, oldest first', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    for (let i = 0; i < 30; i += 1) {
+      // Each await is its own grouped write: 30 pages of the stack, another stack's in between.
+      await Promise.all([
+        events.publish({ type: 'task_updated', stackId: 'stack:a', data: { i } }),
+        events.publish({ type: 'task_updated', stackId: 'stack:a', data: { i: i + 0.5 } }),
+        events.publish({ type: 'task_updated', stackId: 'stack:b', data: { i } }),
+      ]);
+      clock.advance(i % 3 === 0 ? 0 : 10);
+    }
+    const newest = await events.list({ stackId: 'stack:a', limit: 5 });
+    expect(newest.map((e) => e.data.i)).toEqual([27.5, 28, 28.5, 29, 29.5]);
+    const all = await events.list({ limit: 4 });
+    expect(all.map((e) => [e.stackId, e.data.i])).toEqual([
+      ['stack:b', 28],
+      ['stack:a', 29],
+      ['stack:a', 29.5],
+      ['stack:b', 29],
+    ]);
   });
 
   it('delivers events to live subscribers in publish order, also when they are written in several grouped writes', async () => {

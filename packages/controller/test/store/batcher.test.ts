@@ -31,6 +31,36 @@ describe('Batcher (group commit)', () => {
     expect(sent).toEqual([[0], [1, 2, 3, 4]]);
   });
 
+  it('with lingerMs, a lone item waits that long for others to share its request', async () => {
+    jest.useFakeTimers();
+    try {
+      const sent: number[][] = [];
+      const batcher = new Batcher<number, number>(
+        async (items) => {
+          sent.push(items);
+          return items;
+        },
+        { lingerMs: 50 },
+      );
+      const first = batcher.submit(1);
+      await jest.advanceTimersByTimeAsync(20);
+      expect(sent).toEqual([]);
+      const second = batcher.submit(2);
+      await jest.advanceTimersByTimeAsync(30);
+      expect(await Promise.all([first, second])).toEqual([1, 2]);
+      expect(sent).toEqual([[1, 2]]);
+      // Nothing in flight again: the next lone item waits its own window.
+      const third = batcher.submit(3);
+      await jest.advanceTimersByTimeAsync(49);
+      expect(sent).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await third).toBe(3);
+      expect(sent).toEqual([[1, 2], [3]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('splits at maxBatch and fails every item of a failed request, not the others', async () => {
     const batcher = new Batcher<number, number>(
       async (items) => {

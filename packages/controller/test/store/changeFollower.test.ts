@@ -36,6 +36,21 @@ describe(`ChangeFollower on the ${store.kind} store`, () => {
     expect(Date.now() - stopping).toBeLessThan(1000);
   });
 
+  it('with settleMs, waits after an answer so writes arriving one by one come in one answer; stop() cuts the wait', async () => {
+    const couch = await store.couch();
+    const batches: string[][] = [];
+    const follower = new ChangeFollower({ couch, db: 'events', log, settleMs: 400, onChanges: (docs) => batches.push(docs.map((d) => String(d['_id']))) });
+    await follower.start();
+    await couch.db.events.insert({ _id: 'first' });
+    await until(() => batches.length === 1);
+    for (const id of ['a', 'b', 'c']) await couch.db.events.insert({ _id: id });
+    await until(() => batches.flat().length === 4);
+    expect(batches).toEqual([['first'], ['a', 'b', 'c']]);
+    const stopping = Date.now();
+    await follower.stop();
+    expect(Date.now() - stopping).toBeLessThan(300);
+  });
+
   it('asks again when the store holds a poll longer than its timeout', async () => {
     const couch = await store.couch();
     const seen: string[] = [];
