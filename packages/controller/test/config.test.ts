@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: { GRAPHIUM_METRICS_REQUIRE_TOKEN: 'maybe' }, flags: {} })).toThrow(/metricsRequireToken:/);
   });
 
+  it('has failover on by default; the environment, a flag or the file turn it off; a bad value names the key', () => {
+    expect(loadConfig({ env: {}, flags: {} }).failover).toBe(true);
+    expect(loadConfig({ env: { GRAPHIUM_FAILOVER: 'false' }, flags: {} }).failover).toBe(false);
+    expect(loadConfig({ env: { GRAPHIUM_FAILOVER: 'on' }, flags: { failover: 'off' } }).failover).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
+    const file = join(dir, 'controller.json');
+    writeFileSync(file, JSON.stringify({ failover: false }));
+    expect(loadConfig({ file, env: {}, flags: {} }).failover).toBe(false);
+    expect(() => loadConfig({ env: { GRAPHIUM_FAILOVER: 'sometimes' }, flags: {} })).toThrow(/failover:/);
+  });
+
   it('refuses unknown keys in the file and unreadable files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
     const file = join(dir, 'controller.json');
