@@ -43,7 +43,11 @@ export interface FleetHost {
   docker: TestDockerHost;
   /** Where its published ports answer. */
   address: string;
+  /** The running agent process (replaced by startAgent). */
   agent: TestProcess;
+  /** Its agent token and options, to start it again. */
+  token: string;
+  options: FleetHostOptions;
 }
 
 const ROOT = workspaceRoot();
@@ -63,6 +67,7 @@ export class Fleet {
     readonly controller: TestProcess,
     readonly hosts: FleetHost[],
     private readonly keep: boolean,
+    private readonly agentConcurrency: number | undefined,
   ) {}
 
   static async start(options: FleetOptions = {}): Promise<Fleet> {
@@ -90,9 +95,10 @@ export class Fleet {
         const token = await api.createAgentToken(hostId);
         const agent = Fleet.spawnAgent(dir, url, hostId, token, docker, host, options.agentConcurrency);
         started.push(agent);
-        hosts.push({ hostId, docker, address: docker.address, agent });
+        hosts.push({ hostId, docker, address: docker.address, agent, token, options: host });
       }
-      const fleet = new Fleet(dir, url, adminToken, api, controller, hosts, options.keep ?? process.env.GRAPHIUM_E2E_KEEP !== undefined);
+      const keep = options.keep ?? process.env.GRAPHIUM_E2E_KEEP !== undefined;
+      const fleet = new Fleet(dir, url, adminToken, api, controller, hosts, keep, options.agentConcurrency);
       await fleet.waitForHostsOnline();
       return fleet;
     } catch (error) {
@@ -145,6 +151,19 @@ export class Fleet {
     const host = this.hosts.find((h) => h.hostId === hostId);
     if (host === undefined) throw new Error(`no fleet host ${hostId}; have ${this.hosts.map((h) => h.hostId).join(', ')}`);
     return host;
+  }
+
+  /** Stops one host's agent (SIGTERM: it drains and exits; the host's containers keep running, as on a real host). */
+  async stopAgent(hostId: string): Promise<void> {
+    await this.host(hostId).agent.stop(8_000);
+  }
+
+  /** Starts a stopped agent again with its token and options (it registers anew) and waits until its host is online. */
+  async startAgent(hostId: string, timeoutMs = 30_000): Promise<void> {
+    const host = this.host(hostId);
+    if (host.agent.running) throw new Error(`the agent of ${hostId} is still running`);
+    host.agent = Fleet.spawnAgent(this.dir, this.url, hostId, host.token, host.docker, host.options, this.agentConcurrency);
+    await this.waitForHostsOnline(timeoutMs);
   }
 
   /** The host a test host's address belongs to, e.g. for a placement's hostAddress. */

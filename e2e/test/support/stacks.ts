@@ -26,6 +26,8 @@ export interface ContainerDef {
 export interface StackOptions {
   description?: string;
   placementStrategy?: 'auto' | 'manual' | 'spread' | 'datacenter';
+  /** `deployment.hostConstraints`: `{containerName, targetHost, requiredDatacenter, minCpu, minMemory, labels}`. */
+  hostConstraints?: Array<Record<string, unknown>>;
 }
 
 /** A Graphium JSON-LD stack; containers default to busybox idling. */
@@ -38,7 +40,12 @@ export function jsonLdStack(name: string, containers: ContainerDef[], options: S
         '@type': ['datacenter:Stack', 'SoftwareApplication'],
         name,
         description: options.description ?? `end-to-end test stack ${name}`,
-        deployment: { mode: 'multi-host', placementStrategy: options.placementStrategy ?? 'manual', networkMode: 'host-port' },
+        deployment: {
+          mode: 'multi-host',
+          placementStrategy: options.placementStrategy ?? 'manual',
+          networkMode: 'host-port',
+          ...(options.hostConstraints === undefined ? {} : { hostConstraints: options.hostConstraints }),
+        },
         hasPart: containers.map(({ locatedInHost, ...container }) => ({
           image: 'busybox:latest',
           command: IDLE,
