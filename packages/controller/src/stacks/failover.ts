@@ -103,7 +103,13 @@ export class StackFailover {
   private async record(stack: StackDocument, state: DeploymentStateDocument, stranded: Record<string, StrandedContainer>): Promise<FailoverOutcome> {
     if (sameStranded(state.failover?.stranded ?? {}, stranded)) return 'unchanged';
     const failover = { moved: {}, cleanups: [], ...state.failover, stranded };
-    await this.deps.repository.save({ ...state, failover, dateModified: this.isoNow() });
+    try {
+      await this.deps.repository.save({ ...state, failover, dateModified: this.isoNow() });
+    } catch (error) {
+      // The monitor or another replica wrote the state first: the next sweep looks again.
+      if (!isCode(error, 'CONFLICT')) throw error;
+      return 'lost';
+    }
     this.deps.log.warn({
       event: 'stack.failover_stranded',
       stackId: stack['@id'],

@@ -5,8 +5,9 @@
  *
  * - every stack with a container on an offline host (the `placements/by-host` view): to move, or to try again
  *   what could not move, or to record what stays;
- * - the degraded stacks, when a host came online since the last sweep (and on the first sweep): what stayed
- *   stranded may run again, and what had no room may fit now;
+ * - the degraded stacks, when a host came online since the last sweep, and every `recheckEvery` sweeps (a
+ *   stack stopped and started again while stranded is caught that way): what stayed stranded may run again,
+ *   and what had no room may fit now;
  * - deploying stacks, on the first sweep and every `repairEvery` sweeps after, and stacks whose failover
  *   failed: a failover operation whose tasks were cut short (a crash, a store error) is completed.
  *
@@ -22,7 +23,9 @@ export interface FailoverSweepDeps {
   repository: Pick<StackRepository, 'stacksOnHosts' | 'allIn'>;
   hosts: Pick<HostRegistry, 'list'>;
   log: Logger;
-  /** Check deploying stacks for cut-short failover operations every this many sweeps. Default 12 (a minute at 5 s). */
+  /** Look at every degraded stack every this many sweeps. Default 12 (a minute at 5 s). */
+  recheckEvery?: number;
+  /** Check deploying stacks for cut-short failover operations every this many sweeps. Default 60 (5 minutes at 5 s). */
   repairEvery?: number;
   /** Stacks reconciled at once. Default 4. */
   concurrency?: number;
@@ -43,13 +46,14 @@ export class FailoverSweep {
     const offline = fleet.filter((h) => h.status === 'offline').map((h) => h.hostId);
     const online = new Set(fleet.filter((h) => h.status === 'online').map((h) => h.hostId));
     const cameOnline = this.onlineBefore === undefined || [...online].some((id) => !this.onlineBefore!.has(id));
-    const repairNow = this.sweeps % (this.deps.repairEvery ?? 12) === 0;
+    const recheckNow = cameOnline || this.sweeps % (this.deps.recheckEvery ?? 12) === 0;
+    const repairNow = this.sweeps % (this.deps.repairEvery ?? 60) === 0;
     this.sweeps += 1;
 
     const work = new Map<string, ReconcileOptions>();
     const add = (stackId: string, repair: boolean) => work.set(stackId, { repair: repair || work.get(stackId)?.repair === true });
     for (const stackId of await repository.stacksOnHosts(offline)) add(stackId, false);
-    if (cameOnline) for (const stack of await repository.allIn('degraded')) add(stack['@id'], false);
+    if (recheckNow) for (const stack of await repository.allIn('degraded')) add(stack['@id'], false);
     if (repairNow) for (const stack of await repository.allIn('deploying')) add(stack['@id'], true);
     for (const stackId of this.retry) add(stackId, true);
     // Only once the stacks were found: a failed listing leaves "came online" to be noticed next sweep.
