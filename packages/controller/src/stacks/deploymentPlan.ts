@@ -92,20 +92,19 @@ export function targetTask(ctx: TaskContext, type: Exclude<TaskType, 'deploy'>, 
   };
 }
 
-/** The removal of a container's left-behind copy on `hostId` (priority 7, like every removal). */
-export function cleanupTask(ctx: TaskContext, container: string, hostId: string): AgentTaskDocument {
-  const id = cleanupTaskId(ctx.stackId, ctx.generation, ctx.operation, container);
-  return { ...targetTask(ctx, 'remove', container, hostId), '@id': id, _id: id, cleanup: true };
+/** The removal a cleanup record stands for, with the record's id (priority 7, like every removal). */
+export function cleanupTaskOf(ctx: TaskContext, record: CleanupRecord): AgentTaskDocument {
+  return { ...targetTask(ctx, 'remove', record.container, record.hostId), '@id': record.taskId, _id: record.taskId, cleanup: true };
 }
 
-/** Cleanups whose task is still pending, claimed or running (by task id); the others are done with. */
-export function unfinishedCleanups(
-  records: readonly CleanupRecord[],
-  statusOf: ReadonlyMap<string, AgentTaskDocument['status']>,
-): CleanupRecord[] {
+/**
+ * Cleanups that may still have work to do: their task is pending, claimed or running, or was never written
+ * (absent from `statusOf`: an operation cut short after recording it). Finished ones are done with.
+ */
+export function liveCleanups(records: readonly CleanupRecord[], statusOf: ReadonlyMap<string, AgentTaskDocument['status']>): CleanupRecord[] {
   return records.filter((r) => {
     const status = statusOf.get(r.taskId);
-    return status !== undefined && !isTerminalTaskStatus(status);
+    return status === undefined || !isTerminalTaskStatus(status);
   });
 }
 
@@ -124,7 +123,7 @@ export function deploymentDocuments(
   plan: SuccessfulPlan,
   ctx: TaskContext,
   previous: Readonly<Record<string, ContainerPlacement>> = {},
-  /** Unfinished cleanups (see the header): deploys onto their host wait for them; the state keeps them. */
+  /** Live cleanups (see the header): deploys onto their host wait for them; the state keeps them. */
   cleanups: readonly CleanupRecord[] = [],
 ): DeploymentDocuments {
   const byName = new Map(spec.containers.map((c) => [c.name, c]));

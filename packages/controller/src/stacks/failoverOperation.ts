@@ -22,7 +22,7 @@ import {
   type StackDocument,
   type StrandedContainer,
 } from '@graphium/shared';
-import { cleanupTask, cleanupTaskId, deploymentDocuments, stackTaskId, unfinishedCleanups, type TaskContext } from './deploymentPlan.js';
+import { cleanupTaskId, cleanupTaskOf, deploymentDocuments, liveCleanups, stackTaskId, type TaskContext } from './deploymentPlan.js';
 import type { FailoverAssessment } from './failoverAssessment.js';
 
 /** The last deploy of a container that completed in this generation (any operation), if any. */
@@ -106,7 +106,7 @@ export function failoverOperation(input: FailoverInput): FailoverPlan {
     }
   }
   const moved = { ...(state.failover?.moved ?? {}) };
-  const cleanups: CleanupRecord[] = unfinishedCleanups(state.failover?.cleanups ?? [], input.cleanupStatus);
+  const cleanups: CleanupRecord[] = liveCleanups(state.failover?.cleanups ?? [], input.cleanupStatus);
   for (const [name, move] of Object.entries(moves)) {
     moved[name] = { from: move.from, to: move.hostId, operation, at: now };
     cleanups.push({ taskId: cleanupTaskId(stack['@id'], stack.generation, operation, name), container: name, hostId: move.from, operation });
@@ -124,8 +124,9 @@ export function failoverOperation(input: FailoverInput): FailoverPlan {
 
 /**
  * The tasks of the failover operation `state` records (its `failover.operation`): deploys of every container
- * not stranded, the removals of the copies it left behind, and nothing for the stranded. `history` supplies
- * the stranded dependencies' last completed deploys; `cleanupStatus` which earlier removals are unfinished.
+ * not stranded, the removals of left-behind copies it records (its own and any earlier one not finished or
+ * never written; inserting an existing one is a no-op), and nothing for the stranded. `history` supplies the
+ * stranded dependencies' last completed deploys; `cleanupStatus` which recorded removals are finished.
  */
 export function failoverTasks(
   stack: StackDocument,
@@ -142,17 +143,15 @@ export function failoverTasks(
   const placements = Object.fromEntries(
     Object.entries(state.placements).map(([name, p]) => [name, { hostId: p.hostId, hostAddress: p.hostAddress }]),
   );
-  const ownCleanups = failover.cleanups.filter((r) => r.operation === operation);
-  const earlier = unfinishedCleanups(
-    failover.cleanups.filter((r) => r.operation !== operation),
-    cleanupStatus,
-  );
+  // A deploy waits for a removal of the same container on its host; the operation's own removals are on the
+  // hosts it moved away from, where none of its deploys go.
+  const cleanups = liveCleanups(failover.cleanups, cleanupStatus);
   const { tasks } = deploymentDocuments(
     stack.definition,
     { ok: true, strategy: state.strategy, seed: state.seed, explanation: state.explanation, placements },
     ctx,
     {},
-    earlier,
+    cleanups,
   );
   // Stranded dependencies keep the task that last deployed them: completed, with its ports and health.
   const replacement = new Map<string, string>();
@@ -175,7 +174,7 @@ export function failoverTasks(
         payload: { ...task.payload, pendingEndpoints },
       };
     });
-  return [...deploys, ...ownCleanups.map((r) => cleanupTask(ctx, r.container, r.hostId))];
+  return [...deploys, ...cleanups.map((r) => cleanupTaskOf(ctx, r))];
 }
 
 /** Unfinished tasks of the stack that belong to an earlier operation: superseded by the failover operation. */

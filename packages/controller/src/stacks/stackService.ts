@@ -40,7 +40,7 @@ import type {
   SubmittedDefinition,
   TaskQueue,
 } from '../ports.js';
-import { deploymentDocuments, targetTask, unfinishedCleanups, type TaskContext } from './deploymentPlan.js';
+import { cleanupTaskOf, deploymentDocuments, liveCleanups, targetTask, type TaskContext } from './deploymentPlan.js';
 import type { StackMonitor } from './stackMonitor.js';
 import type { StackRepository } from './stackRepository.js';
 
@@ -152,11 +152,13 @@ export class CouchStackService implements StackService {
     }
     const result = await this.place(spec, stackId);
     const previous = await repository.getState(stackId);
-    const cleanups = await this.unfinishedCleanups(previous);
+    const cleanups = await this.liveCleanups(previous);
     const now = new Date(clock.now()).toISOString();
     const generation = (existing?.generation ?? 0) + 1;
     const ctx: TaskContext = { stackId, stackName: spec.name, generation, operation: 0, now };
     const { tasks, state } = deploymentDocuments(spec, result, ctx, previous?.placements, cleanups);
+    // Inserting a cleanup that exists is a no-op; one a cut-short failover never wrote is written now.
+    const cleanupTasks = cleanups.map((record) => cleanupTaskOf(ctx, record));
 
     const stack: StackDocument = {
       '@context': GRAPHIUM_CONTEXT,
@@ -179,7 +181,7 @@ export class CouchStackService implements StackService {
     const saved = await repository.save(stack);
     if (existing !== undefined) await queue.cancelForStack(stackId);
     await repository.save({ ...state, ...(previous?._rev === undefined ? {} : { _rev: previous._rev }) });
-    await this.writeTasks(saved, tasks);
+    await this.writeTasks(saved, [...tasks, ...cleanupTasks]);
     await events.publish({
       type: 'stack_deploying',
       stackId,
@@ -204,11 +206,11 @@ export class CouchStackService implements StackService {
    * Removals failover queued for left-behind copies that have not run yet (their host is still down): the new
    * generation keeps them in its state, and its deploys onto such a host wait for them.
    */
-  private async unfinishedCleanups(previous: DeploymentStateDocument | undefined): Promise<CleanupRecord[]> {
+  private async liveCleanups(previous: DeploymentStateDocument | undefined): Promise<CleanupRecord[]> {
     const records = previous?.failover?.cleanups ?? [];
     if (records.length === 0) return [];
     const found = await Promise.all(records.map((r) => this.deps.queue.get(r.taskId)));
-    return unfinishedCleanups(records, new Map(found.flatMap((t) => (t === undefined ? [] : [[t['@id'], t.status] as const]))));
+    return liveCleanups(records, new Map(found.flatMap((t) => (t === undefined ? [] : [[t['@id'], t.status] as const]))));
   }
 
   private async writeTasks(stack: StackDocument, tasks: readonly AgentTaskDocument[]): Promise<void> {

@@ -1,5 +1,5 @@
-import { agentTaskDocument, parseStackOrThrow, plan, type HostSnapshot, type PlanResult } from '@graphium/shared';
-import { deploymentDocuments, dockerNameOf, stackTaskId } from '../../src/stacks/deploymentPlan.js';
+import { agentTaskDocument, parseStackOrThrow, plan, type AgentTaskDocument, type HostSnapshot, type PlanResult } from '@graphium/shared';
+import { cleanupTaskId, cleanupTaskOf, deploymentDocuments, dockerNameOf, liveCleanups, stackTaskId } from '../../src/stacks/deploymentPlan.js';
 
 const GIB = 2 ** 30;
 const host = (id: string, address: string): HostSnapshot => ({
@@ -117,6 +117,38 @@ describe('deploymentDocuments', () => {
       ['cache', 'h1', 7],
       ['old', 'h2', 7],
     ]);
+  });
+
+  it('makes a deploy wait for a live cleanup of the same container on its host, and keeps the cleanups in the state', () => {
+    const cleanups = [
+      { taskId: 'cleanup:stack:shop:1:1:db', container: 'db', hostId: 'h1', operation: 1 },
+      { taskId: 'cleanup:stack:shop:1:1:api', container: 'api', hostId: 'h1', operation: 1 },
+    ];
+    const { tasks: waiting, state: kept } = deploymentDocuments(threeTier, placement, ctx, {}, cleanups);
+    const byContainer = new Map(waiting.map((t) => [t.containerName, t]));
+    expect(byContainer.get('db')?.dependsOn).toEqual(['cleanup:stack:shop:1:1:db']);
+    // api goes to h3: the cleanup of its old copy on h1 is no reason to wait.
+    expect(byContainer.get('api')?.dependsOn).toEqual(['task:stack:shop:2:db:deploy', 'task:stack:shop:2:cache:deploy']);
+    expect(kept.failover).toEqual({ stranded: {}, moved: {}, cleanups });
+    expect(state.failover).toBeUndefined();
+  });
+});
+
+describe('cleanups', () => {
+  const record = { taskId: 'cleanup:stack:shop:2:3:db', container: 'db', hostId: 'h1', operation: 3 };
+
+  it('a cleanup task is a removal outside the stack task range, marked as cleanup', () => {
+    expect(cleanupTaskId('stack:shop', 2, 3, 'db')).toBe(record.taskId);
+    const task = cleanupTaskOf(ctx, record);
+    expect(agentTaskDocument.safeParse(task).success).toBe(true);
+    expect(task).toMatchObject({ '@id': record.taskId, _id: record.taskId, taskType: 'remove', hostId: 'h1', priority: 7, cleanup: true });
+    expect(task.payload).toEqual({ kind: 'target', containerName: 'shop-db', stopTimeoutSeconds: 10 });
+  });
+
+  it('live cleanups: unfinished, or never written; finished ones are dropped', () => {
+    const records = ['pending', 'running', 'completed', 'failed', 'cancelled', 'missing'].map((status) => ({ ...record, taskId: status }));
+    const statusOf = new Map(records.filter((r) => r.taskId !== 'missing').map((r) => [r.taskId, r.taskId as AgentTaskDocument['status']]));
+    expect(liveCleanups(records, statusOf).map((r) => r.taskId)).toEqual(['pending', 'running', 'missing']);
   });
 });
 

@@ -160,11 +160,28 @@ describe('failoverOperation', () => {
       [finished.taskId, 'completed'],
     ]);
     const planned = operation({ ...stacked, state }, hosts, { cleanupStatus });
+    // The finished removal is dropped from the record, the pending one kept.
     expect(planned.state.failover?.cleanups.map((r) => r.taskId)).toEqual([cleanup.taskId, 'cleanup:stack:shop:1:1:db', 'cleanup:stack:shop:1:1:cache']);
     const tasks = failoverTasks(planned.stack, planned.state, stacked.history, cleanupStatus, NOW);
     const deployOn = (name: string) => tasks.find((t) => t.containerName === name && t.taskType === 'deploy')!;
     expect(deployOn('db')).toMatchObject({ hostId: 'h4', dependsOn: [cleanup.taskId] });
     expect(deployOn('cache')).toMatchObject({ hostId: 'h4', dependsOn: [] });
+  });
+
+  it('keeps a recorded removal that was never written (a cut-short operation) and writes it with the next one', () => {
+    const stacked = deployed(shop, layout, fleet);
+    // Recorded by an earlier generation's operation 1 (the same operation number as the one to come), never written.
+    const lost = { taskId: 'cleanup:stack:shop:0:1:api', container: 'api', hostId: 'h4', operation: 1 };
+    const state = { ...stacked.state, failover: { stranded: {}, moved: {}, cleanups: [lost] } };
+    const planned = operation({ ...stacked, state });
+    expect(planned.state.failover?.cleanups.map((r) => r.taskId)).toEqual([lost.taskId, 'cleanup:stack:shop:1:1:db', 'cleanup:stack:shop:1:1:cache']);
+    const tasks = failoverTasks(planned.stack, planned.state, stacked.history, new Map(), NOW);
+    expect(tasks.filter((t) => t.cleanup === true).map((t) => `${t['@id']}@${t.hostId}`)).toEqual([
+      `${lost.taskId}@h4`,
+      'cleanup:stack:shop:1:1:db@h1',
+      'cleanup:stack:shop:1:1:cache@h1',
+    ]);
+    expect(tasks.find((t) => t['@id'] === lost.taskId)).toMatchObject({ taskType: 'remove', payload: { containerName: 'shop-api' } });
   });
 
   it('deploys recovered containers again on their own host, with nothing to clean up', () => {
