@@ -87,8 +87,8 @@ describe('an automatically placed stack whose host goes offline', () => {
     expect(failover.event.message).toContain(`db ${from} → ${to}`);
     const moved = await events.waitFor((e) => e.type === 'container_moved', 5_000, 'container_moved');
     expect(moved.event.data).toMatchObject({ container: 'db', from, to, operation: 1 });
-    expect(view.deployment?.placements.db).toMatchObject({ hostId: to, hostAddress: fleet.host(to).address });
-    expect(view.deployment?.failover?.moved.db).toMatchObject({ from, to });
+    expect(view?.deployment?.placements.db).toMatchObject({ hostId: to, hostAddress: fleet.host(to).address });
+    expect(view?.deployment?.failover?.moved.db).toMatchObject({ from, to });
 
     // db really runs on its new host and answers there.
     expect(await containerOn(to, 'db')).toMatchObject({ state: 'running', task: `task:${stackId}:1:db:deploy:1` });
