@@ -57,9 +57,6 @@ export interface ReconcileOptions {
   repair?: boolean;
 }
 
-/** Attempts at writing the state of an operation this replica took, while the monitor keeps writing it. */
-const STATE_WRITE_ATTEMPTS = 5;
-
 const isCode = (error: unknown, ...codes: string[]) => error instanceof AppError && codes.includes(error.code);
 
 export class StackFailover {
@@ -134,7 +131,7 @@ export class StackFailover {
       log.debug({ event: 'stack.failover_lost', stackId, operation: planned.stack.operation });
       return 'lost';
     }
-    const state = await this.saveState(stack, planned.state);
+    const state = await repository.saveStateFor(stack, planned.state);
     await this.writeTasks(stack, state, history, cleanupStatus);
     await this.announce(stack, planned);
     log.info({
@@ -147,25 +144,6 @@ export class StackFailover {
       stranded: Object.keys(state.failover?.stranded ?? {}),
     });
     return 'moved';
-  }
-
-  /** The state of the operation this replica took; a CONFLICT re-reads and writes again while the stack still names it. */
-  private async saveState(stack: StackDocument, state: DeploymentStateDocument): Promise<DeploymentStateDocument> {
-    const { repository } = this.deps;
-    let next = state;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await repository.save(next);
-      } catch (error) {
-        if (!isCode(error, 'CONFLICT') || attempt >= STATE_WRITE_ATTEMPTS) throw error;
-      }
-      const current = await repository.getStack(stack['@id']);
-      if (current?.generation !== stack.generation || current.operation !== stack.operation) {
-        throw new AppError('CONFLICT', `stack ${stack['@id']} moved past failover operation ${stack.operation} before its state was written`);
-      }
-      const fresh = await repository.getState(stack['@id']);
-      next = { ...state, _rev: fresh?._rev };
-    }
   }
 
   /** Cancels what the operation supersedes and writes its tasks (again: existing ids are left alone). */

@@ -53,6 +53,28 @@ export class StackRepository {
     }
   }
 
+  /**
+   * Writes the DeploymentState of the operation `stack` (just saved by the caller) names. The monitor rewrites
+   * states as tasks report, so a CONFLICT here is usually its write of the operation before: the state is
+   * written again on the current revision, as long as the stack document still names this generation and
+   * operation. Once someone took the next one, the CONFLICT stands.
+   */
+  async saveStateFor(stack: StackDocument, state: DeploymentStateDocument, attempts = 5): Promise<DeploymentStateDocument> {
+    let next = state;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.save(next);
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
+      }
+      const current = await this.getStack(stack['@id']);
+      if (current?.generation !== stack.generation || current.operation !== stack.operation) {
+        throw new AppError('CONFLICT', `stack ${stack['@id']} moved past generation ${stack.generation}, operation ${stack.operation} before its state was written`);
+      }
+      next = { ...state, _rev: (await this.getState(stack['@id']))?._rev };
+    }
+  }
+
   async delete(doc: { '@id': string; _rev?: string | undefined }): Promise<void> {
     if (doc._rev === undefined) return;
     try {

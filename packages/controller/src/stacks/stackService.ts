@@ -180,7 +180,7 @@ export class CouchStackService implements StackService {
     };
     const saved = await repository.save(stack);
     if (existing !== undefined) await queue.cancelForStack(stackId);
-    await repository.save({ ...state, ...(previous?._rev === undefined ? {} : { _rev: previous._rev }) });
+    await repository.saveStateFor(saved, { ...state, ...(previous?._rev === undefined ? {} : { _rev: previous._rev }) });
     await this.writeTasks(saved, [...tasks, ...cleanupTasks]);
     await events.publish({
       type: 'stack_deploying',
