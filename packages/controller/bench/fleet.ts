@@ -110,10 +110,11 @@ function cpuSplit(pid: number, before: Map<number, number>, after: Map<number, n
   return { main, store, rest: others.slice(1).reduce((a, b) => a + b, 0) };
 }
 
-/** Ticks the hypervisor gave to other guests (steal) and all ticks, machine-wide (Linux /proc/stat). */
-function machineTicks(): { steal: number; total: number } {
+/** Machine-wide ticks (Linux /proc/stat): busy (user, nice, system, irq, softirq), stolen by the hypervisor, all. */
+function machineTicks(): { busy: number; steal: number; total: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return { steal: cpu[7] ?? 0, total: cpu.reduce((a, b) => a + b, 0) };
+  const at = (i: number) => cpu[i] ?? 0;
+  return { busy: at(0) + at(1) + at(2) + at(5) + at(6), steal: at(7), total: cpu.reduce((a, b) => a + b, 0) };
 }
 
 function percentile(values: number[], p: number): number {
@@ -264,6 +265,8 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
   const after = processStats(pid);
   const ticksAfter = machineTicks();
   const stealPercent = (100 * (ticksAfter.steal - ticksBefore.steal)) / Math.max(1, ticksAfter.total - ticksBefore.total);
+  // Busy CPU of everything else on the machine (another test run, say): figures taken beside it are not comparable.
+  const othersSeconds = (ticksAfter.busy - ticksBefore.busy) / 100;
   const clientAfter = process.cpuUsage(clientBefore);
   const client = (clientAfter.user + clientAfter.system) / 1e6;
   const split = cpuSplit(pid, before.threads, after.threads);
@@ -283,7 +286,7 @@ async function runFleet(agentCount: number, args: Args): Promise<void> {
       `  pickup (create → agent has it), ${pickups.length} tasks: p50 ${f(percentile(pickups, 50))} ms, p99 ${f(percentile(pickups, 99))} ms`,
       `  throughput: ${args.tasks} tasks created (${f((created - t0) / 1000, 2)} s), claimed and completed in ${f(seconds, 2)} s = ${f(args.tasks / seconds, 0)} lifecycles/s`,
       `  controller CPU during throughput ${f(after.cpuSeconds - before.cpuSeconds, 2)} s (${f((100 * (after.cpuSeconds - before.cpuSeconds)) / seconds, 0)} % of one core: API thread ${f(split.main, 2)} s, store thread ${f(split.store, 2)} s, other threads ${f(split.rest, 2)} s), peak RSS ${f(after.peakMiB)} MiB`,
-      `  benchmark process (simulated agents) CPU during throughput ${f(client, 2)} s; CPU time stolen by the hypervisor ${f(stealPercent)} %`,
+      `  benchmark process (simulated agents) CPU during throughput ${f(client, 2)} s; CPU time stolen by the hypervisor ${f(stealPercent)} %; other processes ${f(Math.max(0, othersSeconds - client - (after.cpuSeconds - before.cpuSeconds)), 2)} s`,
     ].join('\n'),
   );
 }

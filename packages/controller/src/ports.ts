@@ -119,8 +119,8 @@ export interface NewEvent {
   message?: string | undefined;
   data?: Record<string, unknown> | undefined;
   /**
-   * Deterministic id suffix: replicas that notice the same change write the same event id, so it is stored
-   * once. Absent: a fresh id.
+   * Deterministic id suffix: replicas that notice the same change publish the same event id, so readers
+   * show it once. Absent: a fresh id.
    */
   dedupeKey?: string | undefined;
 }

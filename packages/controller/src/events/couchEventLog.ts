@@ -102,18 +102,19 @@ export class CouchEventLog implements EventLog {
 
   async publish(input: NewEvent): Promise<DeploymentEvent> {
     const timestamp = new Date(this.clock.now()).toISOString();
-    const event = deploymentEvent.parse({
+    // Built here from typed parts, so not parsed again (one event per task change; readers validate).
+    const event: DeploymentEvent = {
       '@context': GRAPHIUM_CONTEXT,
       '@type': 'DeploymentEvent',
       '@id': input.dedupeKey === undefined ? freshEventId(timestamp) : dedupedEventId(input.type, input.dedupeKey),
       type: input.type,
       timestamp,
-      stackId: input.stackId,
-      hostId: input.hostId,
-      taskId: input.taskId,
-      message: input.message,
+      ...(input.stackId === undefined ? {} : { stackId: input.stackId }),
+      ...(input.hostId === undefined ? {} : { hostId: input.hostId }),
+      ...(input.taskId === undefined ? {} : { taskId: input.taskId }),
+      ...(input.message === undefined ? {} : { message: input.message }),
       data: input.data ?? {},
-    });
+    };
     await this.writes.submit(event);
     return event;
   }
