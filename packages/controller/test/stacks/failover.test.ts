@@ -154,6 +154,21 @@ function shop(name = 'shop') {
   };
 }
 
+/**
+ * The shop running on h1/h2 (role=db) and h3 (role=app): `from` is the db host that will go down, `to` the
+ * other db host, where db can move.
+ */
+async function runningShop(r: Replica, roles: [string, string, string] = ['db', 'db', 'app']): Promise<{ stackId: string; from: string; to: string }> {
+  await r.register('h1', { role: roles[0] });
+  await r.register('h2', { role: roles[1] });
+  await r.register('h3', { role: roles[2] });
+  const { stackId } = await r.stacks.deploy(shop(), 'tester');
+  await r.runAgents('h1', 'h2', 'h3');
+  await r.waitForStatus(stackId, 'running');
+  const from = (await r.repository.getState(stackId))!.placements.db!.hostId;
+  return { stackId, from, to: from === 'h1' ? 'h2' : 'h1' };
+}
+
 /** Hosts miss their heartbeats: the clock passes the timeout while the others keep beating; then one liveness sweep. */
 async function goOffline(r: Replica, down: string[], up: string[]): Promise<void> {
   r.clock.advance(31_000);
@@ -177,15 +192,8 @@ describe(`failover (${store.kind})`, () => {
 
   it('moves a container off an offline host, rewires its dependent, and removes the old copy when the host returns', async () => {
     const r = await replica(couch, clock);
-    await r.register('h1', { role: 'db' });
-    await r.register('h2', { role: 'db' });
-    await r.register('h3', { role: 'app' });
-    const { stackId } = await r.stacks.deploy(shop(), 'tester');
-    await r.runAgents('h1', 'h2', 'h3');
-    await r.waitForStatus(stackId, 'running');
+    const { stackId, from, to } = await runningShop(r);
     const before = (await r.repository.getState(stackId))!;
-    const from = before.placements.db!.hostId;
-    const to = from === 'h1' ? 'h2' : 'h1';
     expect(before.placements.api!.hostId).toBe('h3');
 
     await goOffline(r, [from], [to, 'h3']);
@@ -229,14 +237,7 @@ describe(`failover (${store.kind})`, () => {
   it('moves a container once when two replicas fail over the same stack at the same moment', async () => {
     const a = await replica(couch, clock);
     const b = await replica(couch, clock);
-    await a.register('h1', { role: 'db' });
-    await a.register('h2', { role: 'db' });
-    await a.register('h3', { role: 'app' });
-    const { stackId } = await a.stacks.deploy(shop(), 'tester');
-    await a.runAgents('h1', 'h2', 'h3');
-    await a.waitForStatus(stackId, 'running');
-    const from = (await a.repository.getState(stackId))!.placements.db!.hostId;
-    const to = from === 'h1' ? 'h2' : 'h1';
+    const { stackId, from, to } = await runningShop(a);
     clock.advance(31_000);
     await a.heartbeat(to, 'h3');
     expect((await a.hosts.markOffline()).map((h) => h.hostId)).toEqual([from]);
@@ -302,12 +303,7 @@ describe(`failover (${store.kind})`, () => {
 
   it('degrades a stack whose container no healthy host can take, and moves it once one can', async () => {
     const r = await replica(couch, clock);
-    await r.register('h1', { role: 'db' });
-    await r.register('h2', { role: 'other' });
-    await r.register('h3', { role: 'app' });
-    const { stackId } = await r.stacks.deploy(shop(), 'tester');
-    await r.runAgents('h1', 'h2', 'h3');
-    await r.waitForStatus(stackId, 'running');
+    const { stackId } = await runningShop(r, ['db', 'other', 'app']);
 
     await goOffline(r, ['h1'], ['h2', 'h3']);
     const degraded = await r.waitForStatus(stackId, 'degraded');
@@ -336,14 +332,7 @@ describe(`failover (${store.kind})`, () => {
         },
       });
     const r = await replica(couch, clock, flaky);
-    await r.register('h1', { role: 'db' });
-    await r.register('h2', { role: 'db' });
-    await r.register('h3', { role: 'app' });
-    const { stackId } = await r.stacks.deploy(shop(), 'tester');
-    await r.runAgents('h1', 'h2', 'h3');
-    await r.waitForStatus(stackId, 'running');
-    const from = (await r.repository.getState(stackId))!.placements.db!.hostId;
-    const to = from === 'h1' ? 'h2' : 'h1';
+    const { stackId, from, to } = await runningShop(r);
 
     failInserts = 1;
     await goOffline(r, [from], [to, 'h3']);
@@ -363,14 +352,7 @@ describe(`failover (${store.kind})`, () => {
 
   it('keeps cleanups waiting through a redeploy and a delete of the stack', async () => {
     const r = await replica(couch, clock);
-    await r.register('h1', { role: 'db' });
-    await r.register('h2', { role: 'db' });
-    await r.register('h3', { role: 'app' });
-    const { stackId } = await r.stacks.deploy(shop(), 'tester');
-    await r.runAgents('h1', 'h2', 'h3');
-    await r.waitForStatus(stackId, 'running');
-    const from = (await r.repository.getState(stackId))!.placements.db!.hostId;
-    const to = from === 'h1' ? 'h2' : 'h1';
+    const { stackId, from, to } = await runningShop(r);
     await goOffline(r, [from], [to, 'h3']);
     await r.runAgents(to, 'h3');
     await r.waitForStatus(stackId, 'running');
