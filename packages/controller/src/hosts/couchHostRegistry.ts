@@ -47,7 +47,11 @@ import { isNewerRevision } from '../store/revisions.js';
 export interface HostRegistryOptions {
   /** A host whose last heartbeat is older than this goes offline. Default 30 000 ms. */
   heartbeatTimeoutMs?: number | undefined;
-  /** Told to agents at registration. Default 10 s. */
+  /**
+   * Told to agents at registration. Default 10 s, or a third of the heartbeat timeout when that is shorter:
+   * a host then always has three chances to be heard before it goes offline (with failover on, a host that
+   * flapped offline would have its containers moved).
+   */
   heartbeatIntervalSeconds?: number | undefined;
   /** Told to agents at registration. Default LEASE_SECONDS (60). */
   leaseSeconds?: number | undefined;
@@ -96,7 +100,7 @@ export class CouchHostRegistry implements HostRegistry {
   ) {
     this.db = couch.db.hosts;
     this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 30_000;
-    this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 10;
+    this.heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? Math.max(1, Math.min(10, Math.floor(this.heartbeatTimeoutMs / 3000)));
     this.leaseSeconds = options.leaseSeconds ?? LEASE_SECONDS;
     this.sweepBatch = options.sweepBatch ?? 500;
     // Heartbeats trickle in one by one (1,000 agents every 10 s = 100/s): a short wait gathers them into

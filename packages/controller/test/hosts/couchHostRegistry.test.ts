@@ -82,6 +82,15 @@ describe.each([
     expect((await events.list({ limit: 10 })).map((e) => e.type)).toEqual(['host_registered']);
   });
 
+  it('tells agents to beat at least three times per heartbeat timeout', async () => {
+    const events = new CouchEventLog(couch, clock, log);
+    const interval = async (heartbeatTimeoutMs: number) =>
+      (await new CouchHostRegistry(couch, events, clock, log, { heartbeatTimeoutMs }).register(`vm-${heartbeatTimeoutMs}`, REGISTRATION)).heartbeatIntervalSeconds;
+    expect(await interval(60_000)).toBe(10);
+    expect(await interval(15_000)).toBe(5);
+    expect(await interval(5_000)).toBe(1);
+  });
+
   it('replaces the session on every registration: the old one is refused with AGENT_SESSION_CONFLICT', async () => {
     const { hosts } = await startedReplica(couch, clock);
     const first = await hosts.register('vm1', REGISTRATION);
