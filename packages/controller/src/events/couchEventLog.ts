@@ -139,15 +139,10 @@ export class CouchEventLog implements EventLog {
     // publish order; then by time, with a stable sort that keeps this order among equal times.
     const pages = found.docs.sort((a, b) => compareText(String(a['timestamp']), String(b['timestamp'])) || compareText(a._id, b._id));
     for (const doc of pages) {
-      for (const raw of eventsOf(doc)) {
-        const parsed = deploymentEvent.safeParse(raw);
-        if (!parsed.success) {
-          this.log.warn({ event: 'events.unreadable', id: doc._id });
-          continue;
-        }
-        if (seen.has(parsed.data['@id'])) continue;
-        seen.add(parsed.data['@id']);
-        events.push(withoutStoreFields(parsed.data));
+      for (const event of this.readEvents(doc)) {
+        if (seen.has(event['@id'])) continue;
+        seen.add(event['@id']);
+        events.push(event);
       }
     }
     events.sort((a, b) => compareText(a.timestamp, b.timestamp));
@@ -183,14 +178,8 @@ export class CouchEventLog implements EventLog {
     if (this.listeners.size === 0) return;
     for (const doc of docs) {
       if (doc._deleted === true) continue;
-      for (const raw of eventsOf(doc)) {
-        const parsed = deploymentEvent.safeParse(raw);
-        if (!parsed.success) {
-          this.log.warn({ event: 'events.unreadable', id: doc._id });
-          continue;
-        }
-        if (!this.firstDelivery(parsed.data['@id'])) continue;
-        const event = withoutStoreFields(parsed.data);
+      for (const event of this.readEvents(doc)) {
+        if (!this.firstDelivery(event['@id'])) continue;
         for (const listener of [...this.listeners]) {
           try {
             listener(event);
@@ -199,6 +188,15 @@ export class CouchEventLog implements EventLog {
           }
         }
       }
+    }
+  }
+
+  /** The valid events a stored document holds, as clients see them; an unreadable one is logged and skipped. */
+  private *readEvents(doc: Record<string, unknown>): Generator<DeploymentEvent> {
+    for (const raw of eventsOf(doc)) {
+      const parsed = deploymentEvent.safeParse(raw);
+      if (parsed.success) yield withoutStoreFields(parsed.data);
+      else this.log.warn({ event: 'events.unreadable', id: doc._id });
     }
   }
 

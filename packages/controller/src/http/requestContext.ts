@@ -32,14 +32,7 @@ export function routeOf(req: Request): string {
  */
 function lazyRequestLog(res: Response, base: Logger, bindings: Record<string, unknown>): void {
   let made: Logger | undefined;
-  Object.defineProperty(res.locals, 'log', {
-    configurable: true,
-    enumerable: true,
-    get: () => (made ??= base.child(bindings)),
-    set: (log: Logger) => {
-      made = log;
-    },
-  });
+  Object.defineProperty(res.locals, 'log', { configurable: true, enumerable: true, get: () => (made ??= base.child(bindings)) });
   res.locals.addLogBindings = (more) => {
     if (made === undefined) Object.assign(bindings, more);
     else made = made.child(more);

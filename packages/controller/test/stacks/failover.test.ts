@@ -19,6 +19,7 @@ import { CouchStackService } from '../../src/stacks/stackService.js';
 import type { Couch } from '../../src/store/couch.js';
 import { ManualClock } from '../support/manualClock.js';
 import { useTestStore } from '../support/store.js';
+import { wiredStack } from '../support/wiredStack.js';
 
 jest.setTimeout(60_000);
 
@@ -128,30 +129,9 @@ async function replica(couch: Couch, clock: ManualClock, queue?: (q: TaskQueue) 
   return started;
 }
 
-/** db (fixed port) on a `role=db` host, api (needs db) on the `role=app` host h3. */
+/** The wired stack (support/wiredStack.ts), as the stack service takes it. */
 function shop(name = 'shop') {
-  return {
-    body: {
-      '@context': 'https://schema.org',
-      '@graph': [
-        {
-          '@type': 'Stack',
-          name,
-          deployment: {
-            placementStrategy: 'auto',
-            hostConstraints: [
-              { containerName: 'db', labels: { role: 'db' } },
-              { containerName: 'api', labels: { role: 'app' } },
-            ],
-          },
-          hasPart: [
-            { name: 'db', image: 'busybox:latest', ports: [{ containerPort: 5432, hostPort: 15432 }] },
-            { name: 'api', image: 'busybox:latest', dependsOn: ['db'] },
-          ],
-        },
-      ],
-    },
-  };
+  return { body: wiredStack(name) };
 }
 
 /**

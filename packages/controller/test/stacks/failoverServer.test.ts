@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { startController, type RunningController } from '../../src/server.js';
 import { SimulatedAgent, type Json } from '../integration/simulatedAgents.js';
 import { ManualClock } from '../support/manualClock.js';
+import { wiredStack } from '../support/wiredStack.js';
 
 jest.setTimeout(60_000);
 
@@ -19,26 +20,7 @@ const HOSTS = [
   { hostId: 'd2', address: '127.0.0.12', labels: { role: 'db' } },
   { hostId: 'd3', address: '127.0.0.13', labels: { role: 'app' } },
 ];
-const STACK = {
-  '@context': 'https://schema.org',
-  '@graph': [
-    {
-      '@type': 'Stack',
-      name: 'wired',
-      deployment: {
-        placementStrategy: 'auto',
-        hostConstraints: [
-          { containerName: 'db', labels: { role: 'db' } },
-          { containerName: 'api', labels: { role: 'app' } },
-        ],
-      },
-      hasPart: [
-        { name: 'db', image: 'busybox:latest', ports: [{ containerPort: 5432, hostPort: 15432 }] },
-        { name: 'api', image: 'busybox:latest', dependsOn: ['db'] },
-      ],
-    },
-  ],
-};
+const STACK = wiredStack('wired');
 const path = `/api/v1/stacks/${encodeURIComponent('stack:wired')}`;
 
 interface Started {
