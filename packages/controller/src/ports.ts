@@ -9,7 +9,7 @@ import type {
   AgentTaskDocument,
   CreateTaskRequest,
   DeploymentEvent,
-  DeploymentStateDocument,
+  DeploymentView,
   DeployStackResponse,
   EventType,
   HeartbeatRequest,
@@ -179,7 +179,7 @@ export interface PlanPreview {
 
 export interface StackView {
   stack: StackDocument;
-  deployment?: DeploymentStateDocument | undefined;
+  deployment?: DeploymentView | undefined;
 }
 
 export interface StackService {

@@ -1,7 +1,8 @@
 /**
  * Turns a placement into the documents that carry it out: one deploy task per container (dependency order
  * expressed as `dependsOn` task ids, cross-host endpoints injected), removal of containers a redeploy moves
- * or drops, and the DeploymentState the stack page shows. Pure: the caller passes time and ids in.
+ * or drops, and the DeploymentState and placement explanation the stack page shows. Pure: the caller passes
+ * time and ids in.
  *
  * Cleanup tasks (failover.ts) remove the copy a container left on a host it moved away from. A deploy onto a
  * host where such a removal has not finished yet waits for it (`dependsOn`): the removal goes by container
@@ -10,6 +11,7 @@
 import {
   deploymentStateIdOf,
   isTerminalTaskStatus,
+  placementExplanationIdOf,
   queueKeyOf,
   TASK_PRIORITY,
   wireDependencies,
@@ -18,6 +20,8 @@ import {
   type ContainerPlacement,
   type ContainerSpec,
   type DeploymentStateDocument,
+  type PlacementExplanationDocument,
+  type PlanExplanation,
   type PlanResult,
   type StackSpec,
   type TaskType,
@@ -111,6 +115,8 @@ export function liveCleanups(records: readonly CleanupRecord[], statusOf: Readon
 export interface DeploymentDocuments {
   tasks: AgentTaskDocument[];
   state: DeploymentStateDocument;
+  /** The plan's explanation, stored beside the state. */
+  explanation: PlacementExplanationDocument;
 }
 
 /**
@@ -204,9 +210,23 @@ export function deploymentDocuments(
     strategy: plan.strategy,
     seed: plan.seed,
     placements,
-    explanation: plan.explanation,
     ...(cleanups.length === 0 ? {} : { failover: { stranded: {}, moved: {}, cleanups: [...cleanups] } }),
     dateModified: ctx.now,
   };
-  return { tasks, state };
+  return { tasks, state, explanation: explanationDocumentOf(ctx, plan.explanation) };
+}
+
+/** The stored explanation of generation `ctx.generation` of the stack. */
+export function explanationDocumentOf(ctx: Pick<TaskContext, 'stackId' | 'generation' | 'now'>, explanation: PlanExplanation): PlacementExplanationDocument {
+  const id = placementExplanationIdOf(ctx.stackId);
+  return {
+    '@context': GRAPHIUM_CONTEXT,
+    '@type': 'PlacementExplanation',
+    '@id': id,
+    _id: id,
+    stackId: ctx.stackId,
+    generation: ctx.generation,
+    explanation,
+    dateModified: ctx.now,
+  };
 }

@@ -18,11 +18,13 @@ import {
   type AgentTaskDocument,
   type CleanupRecord,
   type DeploymentStateDocument,
+  type PlanExplanation,
   type StackDocument,
   type StrandedContainer,
 } from '@graphium/shared';
 import type { Logger } from 'pino';
 import type { Clock, EventLog, HostRegistry, NewEvent, TaskQueue } from '../ports.js';
+import { explanationDocumentOf } from './deploymentPlan.js';
 import { assessFailover } from './failoverAssessment.js';
 import {
   failoverOperation,
@@ -133,6 +135,7 @@ export class StackFailover {
     }
     const state = await repository.saveStateFor(stack, planned.state);
     await this.writeTasks(stack, state, history, cleanupStatus);
+    await this.explain(stack, planned.explanation);
     await this.announce(stack, planned);
     log.info({
       event: 'stack.failover',
@@ -170,6 +173,15 @@ export class StackFailover {
   private async cleanupStatus(records: readonly CleanupRecord[]): Promise<Map<string, AgentTaskDocument['status']>> {
     const found = await Promise.all(records.map((r) => this.deps.queue.get(r.taskId)));
     return new Map(found.flatMap((task) => (task === undefined ? [] : [[task['@id'], task.status] as const])));
+  }
+
+  /** Adds how the moved containers were placed to the stack's explanation; failing to does not undo the move. */
+  private async explain(stack: StackDocument, explanation: PlanExplanation): Promise<void> {
+    if (Object.keys(explanation).length === 0) return;
+    const doc = explanationDocumentOf({ stackId: stack['@id'], generation: stack.generation, now: this.isoNow() }, explanation);
+    await this.deps.repository.mergeExplanation(doc).catch((error: unknown) => {
+      this.deps.log.warn({ event: 'stack.explanation_not_written', stackId: stack['@id'], err: error });
+    });
   }
 
   /** One stack_failover event, one container_moved per move; failing to record them does not undo the move. */

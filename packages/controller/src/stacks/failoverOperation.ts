@@ -18,6 +18,7 @@ import {
   type CleanupRecord,
   type ContainerPlacement,
   type DeploymentStateDocument,
+  type PlanExplanation,
   type FailoverState,
   type StackDocument,
   type StrandedContainer,
@@ -78,7 +79,15 @@ export interface FailoverInput {
 }
 
 export type FailoverPlan =
-  | { kind: 'operation'; stack: StackDocument; state: DeploymentStateDocument; moves: FailoverAssessment['moves']; recovered: string[] }
+  | {
+      kind: 'operation';
+      stack: StackDocument;
+      state: DeploymentStateDocument;
+      /** How each moved container was placed, to add to the stack's stored explanation. */
+      explanation: PlanExplanation;
+      moves: FailoverAssessment['moves'];
+      recovered: string[];
+    }
   /** Nothing can move after all (every mover waits on a stranded dependency): only the record changes. */
   | { kind: 'record'; stranded: Record<string, StrandedContainer> };
 
@@ -112,13 +121,13 @@ export function failoverOperation(input: FailoverInput): FailoverPlan {
     cleanups.push({ taskId: cleanupTaskId(stack['@id'], stack.generation, operation, name), container: name, hostId: move.from, operation });
   }
   const failover: FailoverState = { stranded, moved, cleanups, operation };
-  const explanation = { ...state.explanation, ...Object.fromEntries(Object.entries(assessment.explanation).filter(([name]) => moves[name] !== undefined)) };
   return {
     kind: 'operation',
     moves,
     recovered,
     stack: { ...stack, status: 'deploying', operation, action: 'deploy', errorMessage: undefined, dateModified: now },
-    state: { ...state, status: 'deploying', phase: 'deploying', progress: 0, placements, explanation, failover, dateModified: now },
+    state: { ...state, status: 'deploying', phase: 'deploying', progress: 0, placements, failover, dateModified: now },
+    explanation: Object.fromEntries(Object.entries(assessment.explanation).filter(([name]) => moves[name] !== undefined)),
   };
 }
 
@@ -148,7 +157,7 @@ export function failoverTasks(
   const cleanups = liveCleanups(failover.cleanups, cleanupStatus);
   const { tasks } = deploymentDocuments(
     stack.definition,
-    { ok: true, strategy: state.strategy, seed: state.seed, explanation: state.explanation, placements },
+    { ok: true, strategy: state.strategy, seed: state.seed, explanation: {}, placements },
     ctx,
     {},
     cleanups,

@@ -148,6 +148,7 @@ export class StackMonitor {
 
     if (progress.status === 'deleted') {
       if (state !== undefined) await repository.delete(state);
+      await repository.deleteExplanation(stackId);
       await repository.delete(stack);
       await events.publish({ type: 'stack_deleted', stackId, message: `stack "${stack.name}" deleted`, dedupeKey });
       log.info({ event: 'stack.deleted', stackId });

@@ -1,14 +1,21 @@
 /**
- * Stack and DeploymentState documents in the `stacks` database. Every write is conditional on `_rev`: a
- * concurrent writer gets a CONFLICT, never a silent overwrite. Which stacks place containers on a given host
- * comes from the `placements/by-host` view (store/views.ts).
+ * Stack, DeploymentState and PlacementExplanation documents in the `stacks` database. Every write is
+ * conditional on `_rev`: a concurrent writer gets a CONFLICT, never a silent overwrite. Which stacks place
+ * containers on a given host comes from the `placements/by-host` view (store/views.ts).
+ *
+ * The explanation is kept out of the DeploymentState, which the stack monitor rewrites as tasks report. A
+ * state written by an earlier version still holds it: reading such a state first stores its explanation in
+ * its own document (once), so the monitor's next write of the state loses nothing.
  */
 import {
   AppError,
   deploymentStateDocument,
   deploymentStateIdOf,
+  placementExplanationDocument,
+  placementExplanationIdOf,
   stackDocument,
   type DeploymentStateDocument,
+  type PlacementExplanationDocument,
   type StackDocument,
   type StackStatus,
 } from '@graphium/shared';
@@ -35,11 +42,58 @@ export class StackRepository {
 
   async getState(stackId: string): Promise<DeploymentStateDocument | undefined> {
     const doc = await getOrUndefined(() => this.db.get(deploymentStateIdOf(stackId)));
-    return doc === undefined ? undefined : deploymentStateDocument.parse(doc);
+    if (doc === undefined) return undefined;
+    const state = deploymentStateDocument.parse(doc);
+    if (doc['explanation'] !== undefined) await this.keepLegacyExplanation(state, doc['explanation']);
+    return state;
+  }
+
+  async getExplanation(stackId: string): Promise<PlacementExplanationDocument | undefined> {
+    const doc = await getOrUndefined(() => this.db.get(placementExplanationIdOf(stackId)));
+    return doc === undefined ? undefined : placementExplanationDocument.parse(doc);
+  }
+
+  /**
+   * Writes the explanation over whatever the stack had (the caller holds the stack's generation: it just
+   * saved the stack document naming it). The current `_rev` comes from `_all_docs`, not from reading the
+   * document back.
+   */
+  async saveExplanation(doc: PlacementExplanationDocument, attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.save({ ...doc, _rev: await this.currentRev(doc['@id']) });
+        return;
+      } catch (error) {
+        // Another replica wrote it between the lookup and the write: look the revision up again.
+        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  /**
+   * Adds to the explanation of the same generation (failover explains the containers it moved); an
+   * explanation of another generation is replaced.
+   */
+  async mergeExplanation(doc: PlacementExplanationDocument, attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await this.getExplanation(doc.stackId);
+      const kept = current?.generation === doc.generation ? current.explanation : {};
+      try {
+        await this.save({ ...doc, explanation: { ...kept, ...doc.explanation }, _rev: current?._rev });
+        return;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  async deleteExplanation(stackId: string): Promise<void> {
+    const id = placementExplanationIdOf(stackId);
+    await this.delete({ '@id': id, _rev: await this.currentRev(id) });
   }
 
   /** Writes the document (create when it has no `_rev`); returns it with its new `_rev`. */
-  async save<T extends StackDocument | DeploymentStateDocument>(doc: T): Promise<T> {
+  async save<T extends StackDocument | DeploymentStateDocument | PlacementExplanationDocument>(doc: T): Promise<T> {
     try {
       const response = await this.db.insert({ ...doc, _id: doc['@id'] } as Record<string, unknown>);
       return { ...doc, _id: doc['@id'], _rev: response.rev };
@@ -73,6 +127,26 @@ export class StackRepository {
       }
       next = { ...state, _rev: (await this.getState(stack['@id']))?._rev };
     }
+  }
+
+  /** A state stored with its explanation inside: the explanation gets its own document unless it has one. */
+  private async keepLegacyExplanation(state: DeploymentStateDocument, explanation: unknown): Promise<void> {
+    const id = placementExplanationIdOf(state.stackId);
+    if ((await this.currentRev(id)) !== undefined) return;
+    const parsed = placementExplanationDocument.shape.explanation.safeParse(explanation);
+    if (!parsed.success) return; // nothing readable to keep
+    try {
+      await this.save(placementExplanationDocument.parse({ '@type': 'PlacementExplanation', '@id': id, stackId: state.stackId, generation: state.generation, explanation: parsed.data, dateModified: state.dateModified }));
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error; // another reader kept it first
+    }
+  }
+
+  /** The current revision of a document, from `_all_docs` (the body is not read); undefined when absent. */
+  private async currentRev(id: string): Promise<string | undefined> {
+    const result = await this.db.list({ key: id });
+    const row = result.rows[0] as { id?: string; value?: { rev?: string; deleted?: boolean } } | undefined;
+    return row?.id === id && row.value?.deleted !== true ? row.value?.rev : undefined;
   }
 
   async delete(doc: { '@id': string; _rev?: string | undefined }): Promise<void> {

@@ -156,7 +156,7 @@ export class CouchStackService implements StackService {
     const now = new Date(clock.now()).toISOString();
     const generation = (existing?.generation ?? 0) + 1;
     const ctx: TaskContext = { stackId, stackName: spec.name, generation, operation: 0, now };
-    const { tasks, state } = deploymentDocuments(spec, result, ctx, previous?.placements, cleanups);
+    const { tasks, state, explanation } = deploymentDocuments(spec, result, ctx, previous?.placements, cleanups);
     // Inserting a cleanup that exists is a no-op; one a cut-short failover never wrote is written now.
     const cleanupTasks = cleanups.map((record) => cleanupTaskOf(ctx, record));
 
@@ -180,6 +180,8 @@ export class CouchStackService implements StackService {
     };
     const saved = await repository.save(stack);
     if (existing !== undefined) await queue.cancelForStack(stackId);
+    // The explanation first: a state is never shown with the previous generation's explanation.
+    await repository.saveExplanation(explanation);
     await repository.saveStateFor(saved, { ...state, ...(previous?._rev === undefined ? {} : { _rev: previous._rev }) });
     await this.writeTasks(saved, [...tasks, ...cleanupTasks]);
     await events.publish({
@@ -230,9 +232,15 @@ export class CouchStackService implements StackService {
   }
 
   async get(stackId: string): Promise<StackView | undefined> {
-    const stack = await this.deps.repository.getStack(stackId);
+    const { repository } = this.deps;
+    const stack = await repository.getStack(stackId);
     if (stack === undefined) return undefined;
-    return { stack, deployment: await this.deps.repository.getState(stackId) };
+    const state = await repository.getState(stackId);
+    if (state === undefined) return { stack };
+    const explained = await repository.getExplanation(stackId);
+    // An explanation of another generation (a deploy cut short between the two writes) explains nothing here.
+    const explanation = explained?.generation === state.generation ? explained.explanation : {};
+    return { stack, deployment: { ...state, explanation } };
   }
 
   stop(stackId: string): Promise<StackView> {
@@ -280,7 +288,7 @@ export class CouchStackService implements StackService {
     });
     // With nothing placed there is no task whose change would move the stack along: settle it now.
     if (tasks.length === 0) await monitor.refresh(stackId);
-    return (await this.get(stackId)) ?? { stack: updated, deployment: state };
+    return (await this.get(stackId)) ?? { stack: updated };
   }
 
   startMonitor(): Promise<void> {

@@ -187,12 +187,20 @@ describe('a stack from deploy to deletion, over HTTP', () => {
     const generation2 = listed.body.items.filter((t: Json) => t.generation === 2);
     expect(generation2.map((t: Json) => t.taskType)).toEqual(['deploy', 'deploy', 'deploy']);
     expect(Object.keys(view.deployment.placements)).toHaveLength(3);
+    // The new generation's explanation, stored beside the state the monitor rewrote as the tasks reported.
+    expect(view.deployment.explanation['nginx-1'].decidedBy).toBe('pinned by locatedInHost');
+    const stored = await controller.couch.db.stacks.get(`explanation:${stackId}`);
+    expect(stored).toMatchObject({ '@type': 'PlacementExplanation', generation: 2 });
+    expect(await controller.couch.db.stacks.get(`deployment:${stackId}`)).not.toHaveProperty('explanation');
   });
 
   it('deletes: removal tasks on every host, then the stack is gone', async () => {
     const deleted = await api('DELETE', path);
     expect(deleted.status).toBe(202);
     await until('stack gone', async () => ((await api('GET', path)).status === 404 ? true : undefined));
+    // Its state and explanation went with it: nothing of the stack is left in the stacks database.
+    const left = await controller.couch.db.stacks.list();
+    expect(left.rows.map((row) => row.id).filter((id) => id.includes(stackId))).toEqual([]);
     const removes = agents.flatMap((a) => a.done.filter((t) => t.taskType === 'remove').map((t) => t.hostId)).sort();
     expect(removes).toEqual(['localhost-docker', 'vm1', 'vm2']);
     await until('stack_deleted event', async () => (events.some((e) => e.type === 'stack_deleted') ? true : undefined));

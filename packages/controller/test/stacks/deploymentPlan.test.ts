@@ -48,7 +48,7 @@ function successful(result: PlanResult) {
 
 describe('deploymentDocuments', () => {
   const placement = successful(plan({ hosts }, threeTier, { stackId: ctx.stackId }));
-  const { tasks, state } = deploymentDocuments(threeTier, placement, ctx);
+  const { tasks, state, explanation } = deploymentDocuments(threeTier, placement, ctx);
   const byName = new Map(tasks.map((t) => [t.containerName, t]));
 
   it('makes one valid deploy task per container with deterministic ids', () => {
@@ -80,7 +80,7 @@ describe('deploymentDocuments', () => {
     });
   });
 
-  it('records a pending placement per container with the explanation', () => {
+  it('records a pending placement per container, and the explanation in a document of its own', () => {
     expect(state.placements.api).toEqual({
       hostId: 'h3',
       hostAddress: '10.0.0.3',
@@ -88,8 +88,10 @@ describe('deploymentDocuments', () => {
       status: 'pending',
       taskId: 'task:stack:shop:2:api:deploy',
     });
-    expect(state.explanation.api?.chosen).toBe('h3');
     expect(state['@id']).toBe('deployment:stack:shop');
+    expect(state).not.toHaveProperty('explanation');
+    expect(explanation).toMatchObject({ '@type': 'PlacementExplanation', '@id': 'explanation:stack:shop', stackId: 'stack:shop', generation: ctx.generation });
+    expect(explanation.explanation.api?.chosen).toBe('h3');
   });
 
   it('changes the spec hash when the container or its wiring changes, and only then', () => {

@@ -63,7 +63,9 @@ describe('failoverOperation', () => {
         { taskId: 'cleanup:stack:shop:1:1:cache', container: 'cache', hostId: 'h1', operation: 1 },
       ]),
     );
-    expect(planned.state.explanation.db?.chosen).toBe(movedTo);
+    // Only moved containers are explained anew; the stored explanation keeps the rest.
+    expect(planned.explanation.db?.chosen).toBe(movedTo);
+    expect(planned.explanation.api).toBeUndefined();
   });
 
   describe('failoverTasks', () => {

@@ -129,6 +129,9 @@ it('is on by default: the container moves off the host that went offline, and th
     return got.body?.stack?.operation === 1 && got.body.stack.status === 'running' ? got.body : undefined;
   });
   expect(view.deployment.placements.db).toMatchObject({ hostId: to, status: 'running' });
+  // The explanation says why db went where it is now; the container that stayed keeps its own.
+  expect(view.deployment.explanation.db.chosen).toBe(to);
+  expect(view.deployment.explanation.api.chosen).toBe(view.deployment.placements.api.hostId);
   expect(await failoverEvents(s)).toHaveLength(1);
   expect(s.logs.some((l) => l['event'] === 'stack.failover')).toBe(true);
 });

@@ -1,8 +1,10 @@
 /**
- * StackRepository on the real store: writing an operation's state over the monitor's concurrent write, and
- * finding the stacks that place containers on given hosts (the `placements/by-host` view).
+ * StackRepository on the real store: writing an operation's state over the monitor's concurrent write,
+ * finding the stacks that place containers on given hosts (the `placements/by-host` view), and the placement
+ * explanation kept in a document of its own (also for states an earlier version stored with it inside).
  */
-import { AppError } from '@graphium/shared';
+import { AppError, type ContainerExplanation, type DeploymentStateDocument } from '@graphium/shared';
+import { explanationDocumentOf } from '../../src/stacks/deploymentPlan.js';
 import { StackRepository } from '../../src/stacks/stackRepository.js';
 import { deployed, host, stackSpec } from './failoverFixtures.js';
 import { useTestStore } from '../support/store.js';
@@ -51,5 +53,72 @@ describe(`StackRepository (${store.kind})`, () => {
     expect(await repository.stacksOnHosts(['h1'])).toEqual(['stack:ab']);
     expect(await repository.stacksOnHosts(['h3', 'h9'])).toEqual([]);
     expect(await repository.stacksOnHosts([])).toEqual([]);
+  });
+
+  describe('placement explanation', () => {
+    const NOW = '2026-11-22T10:00:00.000Z';
+    const why = (container: string, chosen: string): ContainerExplanation => ({
+      container,
+      strategy: 'auto',
+      hostsEvaluated: 3,
+      hostsEligible: 3,
+      filtered: [],
+      filteredCounts: {},
+      filteredOmitted: 0,
+      top: [{ hostId: chosen, score: 1, terms: [{ name: 'base', value: 1 }] }],
+      chosen,
+      decidedBy: 'highest score',
+    });
+    const explanationOf = (stackId: string, generation: number, explanation: Record<string, ContainerExplanation>) =>
+      explanationDocumentOf({ stackId, generation, now: NOW }, explanation);
+
+    it('is written over the previous generation without its revision, read back, and deleted', async () => {
+      const repository = new StackRepository(await store.couch());
+      await repository.saveExplanation(explanationOf('stack:x1', 1, { a: why('a', 'h1') }));
+      await repository.saveExplanation(explanationOf('stack:x1', 2, { a: why('a', 'h2') }));
+      expect(await repository.getExplanation('stack:x1')).toMatchObject({ generation: 2, explanation: { a: { chosen: 'h2' } } });
+      await repository.deleteExplanation('stack:x1');
+      expect(await repository.getExplanation('stack:x1')).toBeUndefined();
+      await expect(repository.deleteExplanation('stack:x1')).resolves.toBeUndefined(); // nothing left: nothing to do
+      // A deleted explanation can be written again (the stack deployed anew under the same name).
+      await repository.saveExplanation(explanationOf('stack:x1', 1, { b: why('b', 'h3') }));
+      expect((await repository.getExplanation('stack:x1'))?.explanation).toEqual({ b: why('b', 'h3') });
+    });
+
+    it('merges into the same generation and replaces another one', async () => {
+      const repository = new StackRepository(await store.couch());
+      await repository.saveExplanation(explanationOf('stack:x2', 1, { a: why('a', 'h1'), b: why('b', 'h1') }));
+      await repository.mergeExplanation(explanationOf('stack:x2', 1, { a: why('a', 'h3') }));
+      expect((await repository.getExplanation('stack:x2'))?.explanation).toEqual({ a: why('a', 'h3'), b: why('b', 'h1') });
+      await repository.mergeExplanation(explanationOf('stack:x2', 2, { c: why('c', 'h2') }));
+      expect(await repository.getExplanation('stack:x2')).toMatchObject({ generation: 2, explanation: { c: why('c', 'h2') } });
+      expect((await repository.getExplanation('stack:x2'))?.explanation.a).toBeUndefined();
+    });
+
+    it('a state stored with its explanation inside keeps it when read and written again', async () => {
+      const couch = await store.couch();
+      const repository = new StackRepository(couch);
+      const { state } = await saved(repository, 'legacy', { a: 'h1', b: 'h2' });
+      // As an earlier version stored it: the explanation inside the state.
+      const inside = { a: why('a', 'h1'), b: why('b', 'h2') };
+      await couch.db.stacks.insert({ ...(state as Record<string, unknown>), explanation: inside });
+      const read = (await repository.getState(state.stackId)) as DeploymentStateDocument;
+      expect(read).not.toHaveProperty('explanation');
+      // The monitor writes the state back without it …
+      await repository.save({ ...read, progress: 50 });
+      expect(await couch.db.stacks.get(state['@id'])).not.toHaveProperty('explanation');
+      // … and nothing is lost.
+      expect(await repository.getExplanation(state.stackId)).toMatchObject({ generation: state.generation, explanation: inside });
+    });
+
+    it('reading a state with an old explanation inside never replaces a newer explanation document', async () => {
+      const couch = await store.couch();
+      const repository = new StackRepository(couch);
+      const { state } = await saved(repository, 'both', { a: 'h1' });
+      await repository.saveExplanation(explanationOf(state.stackId, state.generation, { a: why('a', 'h3') }));
+      await couch.db.stacks.insert({ ...(state as Record<string, unknown>), explanation: { a: why('a', 'h1') } });
+      await repository.getState(state.stackId);
+      expect((await repository.getExplanation(state.stackId))?.explanation).toEqual({ a: why('a', 'h3') });
+    });
   });
 });

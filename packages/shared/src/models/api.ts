@@ -14,7 +14,7 @@ import {
   taskResult,
   targetPayload,
 } from './agentTask.js';
-import { deploymentStateDocument } from './deploymentState.js';
+import { deploymentView } from './deploymentState.js';
 import { deploymentEvent } from './event.js';
 import { hostDocument, hostLoad, hostResources } from './host.js';
 import { stringMap } from './jsonld.js';
@@ -202,7 +202,7 @@ export const stackListQuery = listQuery.extend({ status: z.enum(STACK_STATUSES).
 /** `GET /api/v1/stacks/:id` and the stack actions: the stack with its live deployment state. */
 export const stackViewResponse = z.object({
   stack: stackDocument,
-  deployment: deploymentStateDocument.optional(),
+  deployment: deploymentView.optional(),
 });
 
 /** `POST /api/v1/stacks/plan`: the placement a deploy would make, with its explanation; nothing written. */

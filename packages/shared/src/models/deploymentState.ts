@@ -82,7 +82,11 @@ export type FailoverState = z.infer<typeof failoverState>;
 export const DEPLOYMENT_PHASES = ['planning', 'deploying', 'stopping', 'starting', 'deleting', 'settled'] as const;
 export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
 
-/** The live state of one generation of a stack: where each container went and how far it got. */
+/**
+ * The live state of one generation of a stack: where each container went and how far it got. Stored as
+ * `deployment:{stackId}`; its placement explanation is stored apart (PlacementExplanation below), because the
+ * stack monitor rewrites this document as tasks report and the explanation would be most of its bytes.
+ */
 export const deploymentStateDocument = jsonLdDocument('DeploymentState').extend({
   stackId: z.string().min(1),
   generation: z.number().int().min(1),
@@ -93,7 +97,6 @@ export const deploymentStateDocument = jsonLdDocument('DeploymentState').extend(
   seed: z.number().int(),
   /** Keyed by container name. */
   placements: z.record(z.string(), containerPlacement),
-  explanation: planExplanation,
   /** Absent until a host this stack runs on went offline. */
   failover: failoverState.optional(),
   dateModified: isoTimestamp,
@@ -103,3 +106,24 @@ export type DeploymentStateDocument = z.infer<typeof deploymentStateDocument>;
 export function deploymentStateIdOf(stackId: string): string {
   return `deployment:${stackId}`;
 }
+
+/**
+ * Why each container of a stack went where it did (DESIGN.md §6), stored as `explanation:{stackId}` beside
+ * the DeploymentState: written when a deploy places the stack and when failover moves containers, never
+ * while tasks report. `generation` is the stack generation it explains.
+ */
+export const placementExplanationDocument = jsonLdDocument('PlacementExplanation').extend({
+  stackId: z.string().min(1),
+  generation: z.number().int().min(1),
+  explanation: planExplanation,
+  dateModified: isoTimestamp,
+});
+export type PlacementExplanationDocument = z.infer<typeof placementExplanationDocument>;
+
+export function placementExplanationIdOf(stackId: string): string {
+  return `explanation:${stackId}`;
+}
+
+/** The deployment as the API shows it: the DeploymentState with its placement explanation. */
+export const deploymentView = deploymentStateDocument.extend({ explanation: planExplanation });
+export type DeploymentView = z.infer<typeof deploymentView>;

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { PLACEMENT_STRATEGIES } from './stackSpec.js';
 
 /**
- * The stored placement explanation (DeploymentState.explanation, the dry-run `plan` response). It answers
- * "why did container C land on host H, and why not on host X?" from data alone: per container, how many
- * hosts were looked at, which were filtered and by which checker, and how the best hosts scored term by term.
+ * The placement explanation (stored in a PlacementExplanation document, shown as the stack view's
+ * `deployment.explanation` and in the dry-run `plan` response). It answers "why did container C land on
+ * host H, and why not on host X?" from data alone: per container, how many hosts were looked at, which were
+ * filtered and by which checker, and how the best hosts scored term by term.
  *
  * Fleets hold thousands of hosts, so `filtered` is a capped sample (explainLimit, default 20, plus any host
  * the caller asked about by id); `filteredCounts` always counts every filtered host by reason.
