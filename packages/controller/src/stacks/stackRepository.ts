@@ -11,6 +11,7 @@ import {
   AppError,
   deploymentStateDocument,
   deploymentStateIdOf,
+  GRAPHIUM_CONTEXT,
   placementExplanationDocument,
   placementExplanationIdOf,
   stackDocument,
@@ -24,6 +25,19 @@ import type { Couch, Database } from '../store/couch.js';
 import { getOrUndefined, isConflict } from '../store/errors.js';
 import { PLACEMENTS_BY_HOST_VIEW, PLACEMENTS_DESIGN } from '../store/views.js';
 import type { Page } from '../ports.js';
+
+const isConflictError = (error: unknown): boolean => error instanceof AppError && error.code === 'CONFLICT';
+
+/** Runs `write` again (up to `attempts` times in all) while it fails with a CONFLICT. */
+async function againOnConflict(write: () => Promise<void>, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConflictError(error) || attempt >= attempts) throw error;
+    }
+  }
+}
 
 /** `deployment:{stackId}` (deploymentStateIdOf). */
 const STATE_ID_PREFIX = deploymentStateIdOf('');
@@ -58,33 +72,23 @@ export class StackRepository {
    * saved the stack document naming it). The current `_rev` comes from `_all_docs`, not from reading the
    * document back.
    */
-  async saveExplanation(doc: PlacementExplanationDocument, attempts = 3): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.save({ ...doc, _rev: await this.currentRev(doc['@id']) });
-        return;
-      } catch (error) {
-        // Another replica wrote it between the lookup and the write: look the revision up again.
-        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
-      }
-    }
+  saveExplanation(doc: PlacementExplanationDocument): Promise<void> {
+    // A CONFLICT: another replica wrote it between the lookup and the write; look the revision up again.
+    return againOnConflict(async () => {
+      await this.save({ ...doc, _rev: await this.currentRev(doc['@id']) });
+    });
   }
 
   /**
    * Adds to the explanation of the same generation (failover explains the containers it moved); an
    * explanation of another generation is replaced.
    */
-  async mergeExplanation(doc: PlacementExplanationDocument, attempts = 3): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
+  mergeExplanation(doc: PlacementExplanationDocument): Promise<void> {
+    return againOnConflict(async () => {
       const current = await this.getExplanation(doc.stackId);
       const kept = current?.generation === doc.generation ? current.explanation : {};
-      try {
-        await this.save({ ...doc, explanation: { ...kept, ...doc.explanation }, _rev: current?._rev });
-        return;
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
-      }
-    }
+      await this.save({ ...doc, explanation: { ...kept, ...doc.explanation }, _rev: current?._rev });
+    });
   }
 
   async deleteExplanation(stackId: string): Promise<void> {
@@ -119,7 +123,7 @@ export class StackRepository {
       try {
         return await this.save(next);
       } catch (error) {
-        if (!(error instanceof AppError && error.code === 'CONFLICT') || attempt >= attempts) throw error;
+        if (!isConflictError(error) || attempt >= attempts) throw error;
       }
       const current = await this.getStack(stack['@id']);
       if (current?.generation !== stack.generation || current.operation !== stack.operation) {
@@ -135,10 +139,11 @@ export class StackRepository {
     if ((await this.currentRev(id)) !== undefined) return;
     const parsed = placementExplanationDocument.shape.explanation.safeParse(explanation);
     if (!parsed.success) return; // nothing readable to keep
+    const { stackId, generation, dateModified } = state;
     try {
-      await this.save(placementExplanationDocument.parse({ '@type': 'PlacementExplanation', '@id': id, stackId: state.stackId, generation: state.generation, explanation: parsed.data, dateModified: state.dateModified }));
+      await this.save({ '@context': GRAPHIUM_CONTEXT, '@type': 'PlacementExplanation', '@id': id, stackId, generation, explanation: parsed.data, dateModified });
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'CONFLICT')) throw error; // another reader kept it first
+      if (!isConflictError(error)) throw error; // another reader kept it first
     }
   }
 
