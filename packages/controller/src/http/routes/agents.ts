@@ -3,22 +3,14 @@
  * every call after registration names the agent session, so a replaced agent process cannot claim.
  */
 import { agentTaskListQuery, claimQuery, claimRequest, heartbeatRequest, registerAgentRequest } from '@graphium/shared';
-import type { Response, Router } from 'express';
+import type { Router } from 'express';
 import { performance } from 'node:perf_hooks';
 import { agentOfPathHost } from '../../auth/access.js';
 import { jsonBody } from '../bodies.js';
 import type { RouteDeps } from '../deps.js';
 import { hostViewOf } from '../hostView.js';
+import { requestSignal } from '../requestSignal.js';
 import { parseBody, parseQuery, pathParam } from '../validate.js';
-
-/** Aborts when the client hangs up before its answer (or when the server shuts down). */
-function requestSignal(res: Response, shutdown: AbortSignal | undefined): AbortSignal {
-  const clientGone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) clientGone.abort();
-  });
-  return shutdown === undefined ? clientGone.signal : AbortSignal.any([clientGone.signal, shutdown]);
-}
 
 export function agentRoutes(router: Router, deps: RouteDeps): void {
   const { hosts, queue, metrics, options } = deps;
