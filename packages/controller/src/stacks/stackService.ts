@@ -180,7 +180,7 @@ export class CouchStackService implements StackService {
     };
     const saved = await repository.save(stack);
     if (existing !== undefined) await queue.cancelForStack(stackId);
-    // The explanation first: a state is never shown with the previous generation's explanation.
+    // The explanation before the state: the new generation's state finds its explanation already there.
     await repository.saveExplanation(explanation);
     await repository.saveStateFor(saved, { ...state, ...(previous?._rev === undefined ? {} : { _rev: previous._rev }) });
     await this.writeTasks(saved, [...tasks, ...cleanupTasks]);

@@ -206,3 +206,21 @@ describe('a stack from deploy to deletion, over HTTP', () => {
     await until('stack_deleted event', async () => (events.some((e) => e.type === 'stack_deleted') ? true : undefined));
   });
 });
+
+describe('many held long-polls', () => {
+  it('holds a claim per agent for its whole wait, and answers each', async () => {
+    const fleet = await Promise.all(
+      Array.from({ length: 25 }, async (_, i) => {
+        const hostId = `held-${i}`;
+        const created = await api('POST', '/api/v1/tokens', { kind: 'agent', name: hostId, hostId });
+        const agent = new SimulatedAgent({ baseUrl: controller.url, token: created.body.token, hostId, address: `127.0.1.${i + 1}` });
+        await agent.register();
+        return agent;
+      }),
+    );
+    const started = Date.now();
+    const answers = await Promise.all(fleet.map((agent) => agent.claim(1)));
+    expect(answers).toEqual(fleet.map(() => []));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900); // held for the wait, not answered at once
+  });
+});
