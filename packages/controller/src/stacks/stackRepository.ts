@@ -4,8 +4,8 @@
  * containers on a given host comes from the `placements/by-host` view (store/views.ts).
  *
  * The explanation is kept out of the DeploymentState, which the stack monitor rewrites as tasks report. A
- * state written by an earlier version still holds it: reading such a state first stores its explanation in
- * its own document (once), so the monitor's next write of the state loses nothing.
+ * state written by an earlier version still holds it: the first read of such a state stores its explanation
+ * in its own document, then writes the state back without it.
  */
 import {
   AppError,
@@ -58,8 +58,13 @@ export class StackRepository {
     const doc = await getOrUndefined(() => this.db.get(deploymentStateIdOf(stackId)));
     if (doc === undefined) return undefined;
     const state = deploymentStateDocument.parse(doc);
-    if (doc['explanation'] !== undefined) await this.keepLegacyExplanation(state, doc['explanation']);
-    return state;
+    if (doc['explanation'] === undefined) return state;
+    if (!(await this.keepLegacyExplanation(state, doc['explanation']))) return state;
+    // Written back without it, so later reads do not look again; a concurrent writer wrote it so already.
+    return this.save(state).catch((error: unknown) => {
+      if (isConflictError(error)) return state;
+      throw error;
+    });
   }
 
   async getExplanation(stackId: string): Promise<PlacementExplanationDocument | undefined> {
@@ -133,18 +138,23 @@ export class StackRepository {
     }
   }
 
-  /** A state stored with its explanation inside: the explanation gets its own document unless it has one. */
-  private async keepLegacyExplanation(state: DeploymentStateDocument, explanation: unknown): Promise<void> {
+  /**
+   * A state stored with its explanation inside: the explanation gets its own document unless it has one.
+   * False when it is unreadable (no schema version reads it): the state is then left as stored until its next
+   * write, which drops what no reader could show.
+   */
+  private async keepLegacyExplanation(state: DeploymentStateDocument, explanation: unknown): Promise<boolean> {
     const id = placementExplanationIdOf(state.stackId);
-    if ((await this.currentRev(id)) !== undefined) return;
+    if ((await this.currentRev(id)) !== undefined) return true;
     const parsed = placementExplanationDocument.shape.explanation.safeParse(explanation);
-    if (!parsed.success) return; // nothing readable to keep
+    if (!parsed.success) return false;
     const { stackId, generation, dateModified } = state;
     try {
       await this.save({ '@context': GRAPHIUM_CONTEXT, '@type': 'PlacementExplanation', '@id': id, stackId, generation, explanation: parsed.data, dateModified });
     } catch (error) {
       if (!isConflictError(error)) throw error; // another reader kept it first
     }
+    return true;
   }
 
   /** The current revision of a document, from `_all_docs` (the body is not read); undefined when absent. */
