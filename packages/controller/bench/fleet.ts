@@ -18,12 +18,11 @@
  * `GRAPHIUM_BENCH_NODE_FLAGS="--flag …"` passes V8/Node flags to the controller, to compare settings.
  * The controller is built first (`tsc -b`); it runs from packages/controller/dist.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { processStats, startController } from './controllerProcess.js';
 
 /** HTTP bodies are read as loose JSON here; the assertions check their shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,33 +70,6 @@ async function call(base: string, token: string, method: string, path: string, b
   return text === '' ? undefined : JSON.parse(text);
 }
 
-/** utime + stime of one process or thread (a /proc stat file), in seconds. */
-function cpuSecondsOf(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds of each thread of a process, by thread id (Linux /proc). */
-function threadCpu(pid: number): Map<number, number> {
-  const threads = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      threads.set(Number(tid), cpuSecondsOf(`/proc/${pid}/task/${tid}/stat`));
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return threads;
-}
-
-/** utime + stime of a process, in seconds, per thread too, and its current and peak RSS in MiB (Linux /proc). */
-function processStats(pid: number): { cpuSeconds: number; threads: Map<number, number>; rssMiB: number; peakMiB: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { cpuSeconds: cpuSecondsOf(`/proc/${pid}/stat`), threads: threadCpu(pid), rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
-}
-
 /**
  * CPU seconds between two readings: the API (main) thread, the busiest other thread (the embedded store's
  * worker: PouchDB and express-pouchdb), and all the rest (GC helpers, LevelDB, libuv's pool).
@@ -120,23 +92,6 @@ function machineTicks(): { busy: number; steal: number; total: number } {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-async function startController(dataDir: string, profile?: string): Promise<{ child: ChildProcess; url: string; admin: string }> {
-  const main = join(dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
-  const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
-  const nodeFlags = (process.env.GRAPHIUM_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...profiling, ...nodeFlags, main, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'error']);
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
-  for (let i = 0; i < 300; i++) {
-    const url = /controller on (http:\/\/\S+)/.exec(output)?.[1];
-    const admin = /GRAPHIUM_TOKEN=(\S+)/.exec(output)?.[1];
-    if (url !== undefined && admin !== undefined) return { child, url, admin };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`controller did not start:\n${output}`);
 }
 
 interface SimAgent {
