@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { request, type Dispatcher } from 'undici';
 
 /** utime + stime of one process or thread (a /proc stat file), in seconds. */
 export function cpuSecondsOf(statFile: string): number {
@@ -56,3 +57,16 @@ export async function startController(dataDir: string, profile?: string): Promis
   throw new Error(`controller did not start:\n${output}`);
 }
 
+
+/** One API call with a bearer token and a JSON body; the parsed JSON answer (undefined when empty), or throws on 4xx/5xx. */
+export async function callController(dispatcher: Dispatcher, base: string, token: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await request(`${base}${path}`, {
+    method: method as 'GET',
+    dispatcher,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 400) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}

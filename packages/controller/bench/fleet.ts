@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { processStats, startController } from './controllerProcess.js';
+import { callController, processStats, startController } from './controllerProcess.js';
 
 /** HTTP bodies are read as loose JSON here; the assertions check their shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,16 +58,8 @@ const HEARTBEAT_MS = 10_000;
 
 const dispatcher = new Agent({ connections: 4096, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
 
-async function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {
-  const response = await request(`${base}${path}`, {
-    method: method as 'GET',
-    dispatcher,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode >= 400) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
+function call(base: string, token: string, method: string, path: string, body?: unknown): Promise<Json> {
+  return callController(dispatcher, base, token, method, path, body);
 }
 
 /**

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { cpuSecondsOf, startController } from './controllerProcess.js';
+import { callController, cpuSecondsOf, startController } from './controllerProcess.js';
 
 interface Args {
   requests: number;
@@ -95,17 +95,7 @@ async function startReference(name: keyof typeof REFERENCE_SERVERS): Promise<Tar
 async function startGraphium(dispatcher: Agent): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'graphium-bench-'));
   const { child, url, admin } = await startController(dataDir);
-  const post = async (token: string, path: string, body: unknown): Promise<Record<string, unknown>> => {
-    const response = await request(`${url}${path}`, {
-      method: 'POST',
-      dispatcher,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    if (response.statusCode >= 400) throw new Error(`POST ${path}: ${response.statusCode} ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
+  const post = (token: string, path: string, body: unknown) => callController(dispatcher, url, token, 'POST', path, body);
   const { token } = (await post(admin, '/api/v1/tokens', { kind: 'agent', name: 'h1', hostId: 'h1' })) as { token: string };
   const { agentSession } = (await post(token, '/api/v1/agents/h1/register', {
     address: '127.0.0.1',

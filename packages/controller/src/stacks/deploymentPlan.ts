@@ -11,7 +11,7 @@
 import {
   deploymentStateIdOf,
   isTerminalTaskStatus,
-  placementExplanationIdOf,
+  placementExplanationOf,
   queueKeyOf,
   TASK_PRIORITY,
   wireDependencies,
@@ -21,7 +21,6 @@ import {
   type ContainerSpec,
   type DeploymentStateDocument,
   type PlacementExplanationDocument,
-  type PlanExplanation,
   type PlanResult,
   type StackSpec,
   type TaskType,
@@ -213,20 +212,6 @@ export function deploymentDocuments(
     ...(cleanups.length === 0 ? {} : { failover: { stranded: {}, moved: {}, cleanups: [...cleanups] } }),
     dateModified: ctx.now,
   };
-  return { tasks, state, explanation: explanationDocumentOf(ctx, plan.explanation) };
-}
-
-/** The stored explanation of generation `ctx.generation` of the stack. */
-export function explanationDocumentOf(ctx: Pick<TaskContext, 'stackId' | 'generation' | 'now'>, explanation: PlanExplanation): PlacementExplanationDocument {
-  const id = placementExplanationIdOf(ctx.stackId);
-  return {
-    '@context': GRAPHIUM_CONTEXT,
-    '@type': 'PlacementExplanation',
-    '@id': id,
-    _id: id,
-    stackId: ctx.stackId,
-    generation: ctx.generation,
-    explanation,
-    dateModified: ctx.now,
-  };
+  const explanation = placementExplanationOf({ stackId: ctx.stackId, generation: ctx.generation, explanation: plan.explanation, dateModified: ctx.now });
+  return { tasks, state, explanation };
 }

@@ -15,6 +15,7 @@
 import {
   AppError,
   hostSnapshotOf,
+  placementExplanationOf,
   type AgentTaskDocument,
   type CleanupRecord,
   type DeploymentStateDocument,
@@ -24,7 +25,6 @@ import {
 } from '@graphium/shared';
 import type { Logger } from 'pino';
 import type { Clock, EventLog, HostRegistry, NewEvent, TaskQueue } from '../ports.js';
-import { explanationDocumentOf } from './deploymentPlan.js';
 import { assessFailover } from './failoverAssessment.js';
 import {
   failoverOperation,
@@ -178,7 +178,7 @@ export class StackFailover {
   /** Adds how the moved containers were placed to the stack's explanation; failing to does not undo the move. */
   private async explain(stack: StackDocument, explanation: PlanExplanation): Promise<void> {
     if (Object.keys(explanation).length === 0) return;
-    const doc = explanationDocumentOf({ stackId: stack['@id'], generation: stack.generation, now: this.isoNow() }, explanation);
+    const doc = placementExplanationOf({ stackId: stack['@id'], generation: stack.generation, explanation, dateModified: this.isoNow() });
     await this.deps.repository.mergeExplanation(doc).catch((error: unknown) => {
       this.deps.log.warn({ event: 'stack.explanation_not_written', stackId: stack['@id'], err: error });
     });

@@ -11,9 +11,9 @@ import {
   AppError,
   deploymentStateDocument,
   deploymentStateIdOf,
-  GRAPHIUM_CONTEXT,
   placementExplanationDocument,
   placementExplanationIdOf,
+  placementExplanationOf,
   stackDocument,
   type DeploymentStateDocument,
   type PlacementExplanationDocument,
@@ -150,7 +150,7 @@ export class StackRepository {
     if (!parsed.success) return false;
     const { stackId, generation, dateModified } = state;
     try {
-      await this.save({ '@context': GRAPHIUM_CONTEXT, '@type': 'PlacementExplanation', '@id': id, stackId, generation, explanation: parsed.data, dateModified });
+      await this.save(placementExplanationOf({ stackId, generation, explanation: parsed.data, dateModified }));
     } catch (error) {
       if (!isConflictError(error)) throw error; // another reader kept it first
     }

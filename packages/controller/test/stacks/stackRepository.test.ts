@@ -3,8 +3,7 @@
  * finding the stacks that place containers on given hosts (the `placements/by-host` view), and the placement
  * explanation kept in a document of its own (also for states an earlier version stored with it inside).
  */
-import { AppError, type ContainerExplanation, type DeploymentStateDocument } from '@graphium/shared';
-import { explanationDocumentOf } from '../../src/stacks/deploymentPlan.js';
+import { AppError, placementExplanationOf, type ContainerExplanation, type DeploymentStateDocument } from '@graphium/shared';
 import { StackRepository } from '../../src/stacks/stackRepository.js';
 import { deployed, host, stackSpec } from './failoverFixtures.js';
 import { useTestStore } from '../support/store.js';
@@ -70,7 +69,7 @@ describe(`StackRepository (${store.kind})`, () => {
       decidedBy: 'highest score',
     });
     const explanationOf = (stackId: string, generation: number, explanation: Record<string, ContainerExplanation>) =>
-      explanationDocumentOf({ stackId, generation, now: NOW }, explanation);
+      placementExplanationOf({ stackId, generation, explanation, dateModified: NOW });
 
     it('is written over the previous generation without its revision, read back, and deleted', async () => {
       const repository = new StackRepository(await store.couch());

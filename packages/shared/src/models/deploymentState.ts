@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { publishedPort, taskError, TASK_PHASES } from './agentTask.js';
-import { isoTimestamp, jsonLdDocument } from './jsonld.js';
+import { GRAPHIUM_CONTEXT, isoTimestamp, jsonLdDocument } from './jsonld.js';
 import { planExplanation } from './placement.js';
 import { PLACEMENT_STRATEGIES } from './stackSpec.js';
 import { STACK_STATUSES } from './stack.js';
@@ -122,6 +122,18 @@ export type PlacementExplanationDocument = z.infer<typeof placementExplanationDo
 
 export function placementExplanationIdOf(stackId: string): string {
   return `explanation:${stackId}`;
+}
+
+/** The PlacementExplanation document of one generation of a stack (not yet stored: no `_rev`). */
+export function placementExplanationOf(
+  parts: Pick<PlacementExplanationDocument, 'stackId' | 'generation' | 'explanation' | 'dateModified'>,
+): PlacementExplanationDocument {
+  return {
+    '@context': GRAPHIUM_CONTEXT,
+    '@type': 'PlacementExplanation',
+    '@id': placementExplanationIdOf(parts.stackId),
+    ...parts,
+  };
 }
 
 /** The deployment as the API shows it: the DeploymentState with its placement explanation. */
