@@ -89,7 +89,7 @@ export async function startController(config: ControllerConfig, options: StartOp
   // Every held long-poll and event stream listens for shutdown until it ends: thousands with a large fleet.
   setMaxListeners(0, shutdown.signal);
 
-  const app = createApp({
+  const api = createApp({
     queue,
     hosts,
     events,
@@ -114,7 +114,7 @@ export async function startController(config: ControllerConfig, options: StartOp
   await stacks.startMonitor();
   liveness.start();
 
-  const server: Server = createServer(app);
+  const server: Server = createServer(api.handle);
   // Long-polls hold a request for up to claimWaitMaxSeconds; never let Node cut them first.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

@@ -38,22 +38,22 @@ export const userOnly: Guard = guard((p) => p.kind === 'user' || p.kind === 'adm
 
 export const adminOnly: Guard = guard((p) => p.kind === 'admin', 'only an admin token may do this');
 
-/** An agent token, for routes whose host the handler checks (task status reports). */
-export const agentOnly: Guard = guard((p) => p.kind === 'agent', 'this route is for agent tokens');
+/** Refuses (403) any principal but the agent token of `hostId`. */
+export function assertAgentOfHost(principal: Principal, hostId: unknown): void {
+  if (principal.kind !== 'agent') throw new AppError('FORBIDDEN', 'agent routes take an agent token (an admin mints one per host)');
+  if (principal.hostId !== hostId) {
+    throw new AppError('FORBIDDEN', `this agent token belongs to host "${principal.hostId}", not "${String(hostId)}"`);
+  }
+}
 
 /** The agent token of the host named by `:hostId`. */
 export const agentOfPathHost: Guard = (req, res, next) => {
-  const principal = principalOf(res);
-  if (principal.kind !== 'agent') throw new AppError('FORBIDDEN', 'agent routes take an agent token (an admin mints one per host)');
-  if (principal.hostId !== req.params.hostId) {
-    throw new AppError('FORBIDDEN', `this agent token belongs to host "${principal.hostId}", not "${String(req.params.hostId)}"`);
-  }
+  assertAgentOfHost(principalOf(res), req.params.hostId);
   next();
 };
 
-/** The host id an agent principal is bound to. */
-export function agentHostOf(res: Response): string {
-  const principal = principalOf(res);
+/** The host id an agent principal is bound to; 403 for any other principal. */
+export function hostOfAgent(principal: Principal): string {
   if (principal.kind !== 'agent') throw new AppError('FORBIDDEN', 'this route is for agent tokens');
   return principal.hostId;
 }

@@ -1,29 +1,39 @@
 /**
- * The HTTP API as an express application, built from its dependencies and never listening by itself: the
- * server listens, tests inject requests. Order matters and is all here:
- * request context → web UI files (when a web directory is given) → /api authentication → routes (each with its own guard and body parser) → 405 for
- * methods a path does not serve → 404 → the one error handler.
+ * The HTTP API, built from its dependencies and never listening by itself: the server listens, tests inject
+ * requests. `handle` is what listens: the agent lane (agentLane.ts) for the fleet's hot routes, express for
+ * everything else. Express's order matters and is all here:
+ * request context → web UI files (when a web directory is given) → /api authentication → routes (each with
+ * its own guard and body parser) → 405 for methods a path does not serve → 404 → the one error handler.
  */
+import type { RequestListener } from 'node:http';
 import express, { type Application } from 'express';
 import { authenticate } from '../auth/authenticate.js';
+import { agentLane, mountLaneRoutes } from './agentLane.js';
 import { DEFAULT_APP_OPTIONS, type AppDeps, type RouteDeps } from './deps.js';
 import { errorHandler, notFound } from './errorHandler.js';
 import './locals.js';
 import { requestContext } from './requestContext.js';
 import { answerUnservedMethods } from './routeTable.js';
-import { agentRoutes } from './routes/agents.js';
+import { agentLaneRoutes, agentRoutes } from './routes/agents.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/hosts.js';
 import { metaRoutes } from './routes/meta.js';
 import { stackRoutes } from './routes/stacks.js';
-import { taskRoutes } from './routes/tasks.js';
+import { taskLaneRoutes, taskRoutes } from './routes/tasks.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { webRoutes } from './web.js';
 
 /** The router of every route, kept on the app so tests can read the route table back. */
 export const API_ROUTER = 'graphiumRouter';
 
-export function createApp(deps: AppDeps): Application {
+export interface HttpApi {
+  /** The request listener: the agent lane in front of express. */
+  handle: RequestListener;
+  /** The express application alone: every route, the lane's included. */
+  app: Application;
+}
+
+export function createApp(deps: AppDeps): HttpApi {
   const routeDeps: RouteDeps = { ...deps, options: { ...DEFAULT_APP_OPTIONS, ...deps.options } };
   const app = express();
   app.disable('x-powered-by');
@@ -43,11 +53,13 @@ export function createApp(deps: AppDeps): Application {
   eventRoutes(router, routeDeps);
   tokenRoutes(router, routeDeps);
   metaRoutes(router, routeDeps);
+  const laneRoutes = [...agentLaneRoutes(routeDeps), ...taskLaneRoutes(routeDeps)];
+  mountLaneRoutes(router, laneRoutes, routeDeps.options.bodyLimitBytes);
   answerUnservedMethods(router);
   app.use(router);
   app.locals[API_ROUTER] = router;
 
   app.use(notFound);
   app.use(errorHandler());
-  return app;
+  return { app, handle: agentLane(laneRoutes, routeDeps, app) };
 }

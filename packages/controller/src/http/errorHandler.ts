@@ -5,8 +5,11 @@
  * answers 5xx is 503; everything else is 500 INTERNAL, logged with the request id and not described to the
  * client.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, isAppError } from '@graphium/shared';
 import type { NextFunction, Request, Response } from 'express';
+import { answerJson } from './answerJson.js';
+import type { RequestScope } from './locals.js';
 
 interface HttpishError {
   type?: unknown;
@@ -65,27 +68,34 @@ export function toAppError(error: unknown): AppError | undefined {
   return fromBodyParser(fields, error) ?? fromClientStatus(fields, error) ?? fromStore(fields, error);
 }
 
+/**
+ * Answers `error` on `res`: the shared answer of express's error handler and the agent lane. `url` is the
+ * request's full URL, for the log line of a 500.
+ */
+export function answerError(error: unknown, req: IncomingMessage, url: string, res: ServerResponse, scope: RequestScope): void {
+  const known = toAppError(error);
+  const appError = known ?? new AppError('INTERNAL', `internal error; quote request id ${scope.reqId} to the operator`);
+  if (known === undefined || appError.status >= 500) {
+    scope.log.error({ event: 'http.error', err: error, method: req.method, url, code: appError.code });
+  } else {
+    scope.log.debug({ event: 'http.client_error', code: appError.code, message: appError.message });
+  }
+  if (res.headersSent) {
+    // A stream (events, a long answer) already started: the only honest signal left is to cut it.
+    res.destroy();
+    return;
+  }
+  if (appError.code === 'UNAUTHENTICATED' && !res.hasHeader('www-authenticate')) {
+    res.setHeader('www-authenticate', 'Bearer realm="graphium"');
+  }
+  if (appError.status === 503) res.setHeader('retry-after', '5');
+  answerJson(res, appError.status, appError.toBody());
+}
+
 export function errorHandler() {
   // Express recognises an error handler by its four parameters.
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const log = res.locals.log;
-    const known = toAppError(error);
-    const appError = known ?? new AppError('INTERNAL', `internal error; quote request id ${res.locals.reqId} to the operator`);
-    if (known === undefined || appError.status >= 500) {
-      log.error({ event: 'http.error', err: error, method: req.method, url: req.originalUrl, code: appError.code });
-    } else {
-      log.debug({ event: 'http.client_error', code: appError.code, message: appError.message });
-    }
-    if (res.headersSent) {
-      // A stream (events, a long answer) already started: the only honest signal left is to cut it.
-      res.destroy();
-      return;
-    }
-    if (appError.code === 'UNAUTHENTICATED' && !res.hasHeader('www-authenticate')) {
-      res.setHeader('www-authenticate', 'Bearer realm="graphium"');
-    }
-    if (appError.status === 503) res.setHeader('retry-after', '5');
-    res.status(appError.status).json(appError.toBody());
+    answerError(error, req, req.originalUrl, res, res.locals);
   };
 }
 

@@ -7,9 +7,9 @@
  * agents make one per claim — tens per second with 1,000 idle agents. Here the shutdown listener goes away
  * with the response.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
-export function requestSignal(res: Pick<Response, 'once' | 'writableFinished'>, shutdown: AbortSignal | undefined): AbortSignal {
+export function requestSignal(res: Pick<ServerResponse, 'once' | 'writableFinished'>, shutdown: AbortSignal | undefined): AbortSignal {
   const held = new AbortController();
   if (shutdown?.aborted === true) {
     held.abort();

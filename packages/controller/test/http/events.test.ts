@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function open(t: ReturnType<typeof testApp>, path = '/api/v1/events', headers: Record<string, string> = {}): Promise<SseClient> {
-  server ??= await listen(t.app);
+  server ??= await listen(t.handle);
   const client = await SseClient.open(`${server.url}${path}`, { ...auth, ...headers });
   clients.push(client);
   return client;
@@ -110,7 +110,7 @@ describe('GET /api/v1/events', () => {
 
   it('refuses unknown event types before streaming: 400', async () => {
     const t = testApp();
-    server = await listen(t.app);
+    server = await listen(t.handle);
     const res = await fetch(`${server.url}/api/v1/events?types=stack_running,nope`, { headers: auth });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('nope');
@@ -121,7 +121,7 @@ describe('GET /api/v1/events/history', () => {
   it('answers the most recent stored events, oldest first', async () => {
     const t = testApp();
     for (const type of ['stack_deploying', 'stack_running', 'stack_stopping'] as const) await t.events.publish({ type, stackId: 'stack:web' });
-    server = await listen(t.app);
+    server = await listen(t.handle);
     const res = await fetch(`${server.url}/api/v1/events/history?stackId=stack:web&limit=2`, { headers: auth });
     const { items } = (await res.json()) as { items: Array<{ type: string }> };
     expect(items.map((e) => e.type)).toEqual(['stack_running', 'stack_stopping']);
@@ -131,7 +131,7 @@ describe('GET /api/v1/events/history', () => {
 describe('long-poll claims over a real connection', () => {
   it('stops holding the claim when the agent hangs up', async () => {
     const t = testApp();
-    server = await listen(t.app);
+    server = await listen(t.handle);
     const { agentSession } = await t.hosts.register('vm1', { ...REGISTRATION, labels: {} });
     const controller = new AbortController();
     const claim = fetch(`${server.url}/api/v1/agents/vm1/tasks/claim?wait=30`, {

@@ -1,6 +1,7 @@
 import { AppError, createTaskRequest, taskListQuery, taskStatusUpdate } from '@graphium/shared';
 import type { Router } from 'express';
-import { agentHostOf, agentOnly, userOnly } from '../../auth/access.js';
+import { hostOfAgent, userOnly } from '../../auth/access.js';
+import type { LaneRoute } from '../agentLane.js';
 import { jsonBody } from '../bodies.js';
 import type { RouteDeps } from '../deps.js';
 import { parseBody, parseQuery, pathParam } from '../validate.js';
@@ -33,10 +34,17 @@ export function taskRoutes(router: Router, { queue, options }: RouteDeps): void 
   router.post('/api/v1/tasks/:id/cancel', userOnly, async (req, res) => {
     res.json(await queue.cancel(pathParam(req, 'id')));
   });
+}
 
-  // The reporting host is the token's; the queue refuses (403) a task of another host and (409) a stale lease.
-  router.put('/api/v1/tasks/:id/status', agentOnly, ...jsonBody(options.bodyLimitBytes), async (req, res) => {
-    const update = parseBody(taskStatusUpdate, req.body);
-    res.json(await queue.report(pathParam(req, 'id'), agentHostOf(res), update));
-  });
+export function taskLaneRoutes({ queue }: RouteDeps): LaneRoute[] {
+  return [
+    {
+      // The reporting host is the token's; the queue refuses (403) a task of another host and (409) a stale lease.
+      method: 'put',
+      path: '/api/v1/tasks/:id/status',
+      guard: (principal) => hostOfAgent(principal),
+      handle: async ({ params, body, principal }) =>
+        queue.report(pathParam({ params }, 'id'), hostOfAgent(principal), parseBody(taskStatusUpdate, body)),
+    },
+  ];
 }

@@ -1,15 +1,14 @@
-/** A real loopback listener around an app, for what injection cannot show: streams and hang-ups. */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+/** A real loopback listener around the app's listener, for what injection cannot show: streams and hang-ups. */
+import { createServer, request, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Application } from 'express';
 
 export interface Listening {
   url: string;
   close(): Promise<void>;
 }
 
-export async function listen(app: Application): Promise<Listening> {
-  const server: Server = createServer(app);
+export async function listen(handle: RequestListener): Promise<Listening> {
+  const server: Server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,4 +1,8 @@
-/** createApp with fakes and the in-memory queue, plus tokens for every kind of caller. */
+/**
+ * createApp with fakes and the in-memory queue, plus tokens for every kind of caller. Requests go through
+ * the listener the server runs (the agent lane in front of express); `app` is express alone.
+ */
+import type { RequestListener } from 'node:http';
 import type { Application } from 'express';
 import { inject, type InjectOptions, type Response } from 'light-my-request';
 import pino from 'pino';
@@ -15,6 +19,9 @@ export const AGENT_VM1 = 'grh_vm1';
 export const AGENT_VM2 = 'grh_vm2';
 
 export interface TestApp {
+  /** The listener the server runs. */
+  handle: RequestListener;
+  /** Express alone. */
   app: Application;
   queue: MemoryTaskQueue;
   hosts: FakeHosts;
@@ -27,6 +34,18 @@ export interface TestApp {
   storeUp: { value: boolean };
   shutdown: AbortController;
   request(options: InjectOptions & { token?: string | undefined }): Promise<Response>;
+}
+
+/**
+ * `handle` as light-my-request's dispatch function. Handed an express app, light-my-request fits express's
+ * request and response prototypes onto its own fake request and response (its "Express.js detection");
+ * handed the lane's listener it cannot see the express app behind it, so the function carries what that
+ * detection looks for: `request` and `response` objects, on express's prototypes, whose `app` is itself.
+ */
+function dispatchOf(handle: RequestListener, app: Application): RequestListener {
+  const dispatch: RequestListener = (req, res) => handle(req, res);
+  const beside = (base: object): object => Object.create(Object.getPrototypeOf(base) as object, { app: { value: dispatch } }) as object;
+  return Object.assign(dispatch, { request: beside(app.request), response: beside(app.response) });
 }
 
 export function testApp(options: Partial<AppOptions> = {}, overrides: Partial<AppDeps> = {}): TestApp {
@@ -44,7 +63,7 @@ export function testApp(options: Partial<AppOptions> = {}, overrides: Partial<Ap
   const log = pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) });
   const storeUp = { value: true };
   const shutdown = new AbortController();
-  const app = createApp({
+  const { app, handle } = createApp({
     queue,
     hosts,
     events,
@@ -58,7 +77,9 @@ export function testApp(options: Partial<AppOptions> = {}, overrides: Partial<Ap
     options,
     ...overrides,
   });
+  const dispatch = dispatchOf(handle, app);
   return {
+    handle,
     app,
     queue,
     hosts,
@@ -71,7 +92,7 @@ export function testApp(options: Partial<AppOptions> = {}, overrides: Partial<Ap
     shutdown,
     request({ token, headers, ...rest }) {
       const auth = token === undefined ? {} : { authorization: `Bearer ${token}` };
-      return inject(app, { ...rest, headers: { ...auth, ...headers } });
+      return inject(dispatch, { ...rest, headers: { ...auth, ...headers } });
     },
   };
 }
