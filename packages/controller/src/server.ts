@@ -7,7 +7,7 @@
  * stop the liveness and failover sweeps, let in-flight requests finish, stop the monitors and feeds, then
  * close the embedded store.
  */
-import { once, setMaxListeners } from 'node:events';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -86,8 +86,6 @@ export async function startController(config: ControllerConfig, options: StartOp
   const liveness = new HostLivenessMonitor(hosts, log, undefined, failover);
   const metrics = new Metrics(queue);
   const shutdown = new AbortController();
-  // Every held long-poll and event stream listens for shutdown until it ends: thousands with a large fleet.
-  setMaxListeners(0, shutdown.signal);
 
   const api = createApp({
     queue,

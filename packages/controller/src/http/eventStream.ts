@@ -4,6 +4,7 @@
  * when the server shuts down, or when the caller ends the stream — whichever comes first.
  */
 import type { Response } from 'express';
+import { atShutdown } from './requestSignal.js';
 
 export interface EventStreamOptions {
   heartbeatMs: number;
@@ -43,8 +44,7 @@ export class EventStream {
     this.heartbeat.unref();
     res.on('close', () => this.close());
     if (options.shutdown?.aborted === true) queueMicrotask(() => this.close());
-    options.shutdown?.addEventListener('abort', this.onShutdown, { once: true });
-    this.closers.push(() => options.shutdown?.removeEventListener('abort', this.onShutdown));
+    if (options.shutdown !== undefined) this.closers.push(atShutdown(options.shutdown, this.onShutdown));
   }
 
   get isClosed(): boolean {

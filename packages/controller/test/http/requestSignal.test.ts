@@ -1,9 +1,10 @@
 /**
- * The held request's signal: aborts on hang-up and on shutdown, and leaves nothing registered with the
- * long-lived shutdown signal once the response is over (AbortSignal.any did, on Node 20, for every claim).
+ * The held request's signal: aborts on hang-up and on shutdown, and leaves nothing held for the long-lived
+ * shutdown signal once the response is over (AbortSignal.any did, on Node 20, for every claim). The shutdown
+ * signal itself carries one listener however many requests are held.
  */
 import { EventEmitter, getEventListeners } from 'node:events';
-import { requestSignal } from '../../src/http/requestSignal.js';
+import { atShutdown, heldUntilShutdown, requestSignal } from '../../src/http/requestSignal.js';
 
 /** Just what requestSignal uses of an express response. */
 class FakeResponse extends EventEmitter {
@@ -26,10 +27,10 @@ describe('requestSignal', () => {
     const shutdown = new AbortController();
     const res = new FakeResponse();
     const signal = requestSignal(res, shutdown.signal);
-    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(1);
     res.answer();
     expect(signal.aborted).toBe(false);
-    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(0);
   });
 
   it('aborts when the client hangs up first', () => {
@@ -38,7 +39,7 @@ describe('requestSignal', () => {
     const signal = requestSignal(res, shutdown.signal);
     res.hangUp();
     expect(signal.aborted).toBe(true);
-    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(0);
   });
 
   it('aborts when the server shuts down while the request is held, or had already', () => {
@@ -60,9 +61,25 @@ describe('requestSignal', () => {
     const shutdown = new AbortController();
     const responses = Array.from({ length: 1000 }, () => new FakeResponse());
     const signals = responses.map((res) => requestSignal(res, shutdown.signal));
-    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1000);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(1000);
+    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(1);
     responses.forEach((res, i) => (i % 2 === 0 ? res.answer() : res.hangUp()));
-    expect(getEventListeners(shutdown.signal, 'abort')).toHaveLength(0);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(0);
     expect(signals.filter((s) => s.aborted)).toHaveLength(500);
+  });
+
+  it('a shutdown runs every act still held, once, and none that was let go', () => {
+    const shutdown = new AbortController();
+    const ran: string[] = [];
+    atShutdown(shutdown.signal, () => ran.push('a'));
+    const releaseB = atShutdown(shutdown.signal, () => ran.push('b'));
+    atShutdown(shutdown.signal, () => ran.push('c'));
+    releaseB();
+    shutdown.abort();
+    shutdown.abort();
+    expect(ran).toEqual(['a', 'c']);
+    expect(heldUntilShutdown(shutdown.signal)).toBe(0);
+    atShutdown(shutdown.signal, () => ran.push('late'));
+    expect(ran).toEqual(['a', 'c']);
   });
 });
