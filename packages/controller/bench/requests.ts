@@ -8,7 +8,8 @@
  *  - `node:http`: Node's HTTP server, reading the body and answering `{"tasks":[]}`; the floor;
  *  - `express`: express 5 with `express.json()` and that one route answering `res.json({tasks: []})`;
  *  - `controller`: the controller (embedded store), an agent token and a registered host with nothing to
- *    claim, so the claim runs the whole request pipeline and the queue but never waits or writes.
+ *    claim, so the claim runs the whole request pipeline (the agent lane: http/agentLane.ts) and the queue
+ *    but never waits or writes.
  * For each it prints the CPU time of the serving thread per request (Linux /proc) and requests/s, the median
  * of `--rounds` rounds taken in turn. The fleet benchmark's agents make two to three such requests per task
  * (claim, status report, a share of heartbeats): this is that part of its cost, apart from the store.

@@ -2,7 +2,7 @@
  * The agent lane: the fleet's three hot routes — claim, task status report, heartbeat — answered before
  * express. With 1,000 agents the controller serves two to three of these per task, and express's own
  * machinery (its request and response objects, the router walking every layer) cost more of the API thread
- * than the work behind the route (docs/benchmarks.md, "Why 1,000 agents stay under 500 lifecycles/s").
+ * than the work behind the route (docs/benchmarks.md, "Why 1,000 agents stayed under 500 lifecycles/s").
  *
  * Nothing is written twice: a lane route is one definition that express mounts as a route like any other
  * (so the route table, 405/OPTIONS and the OpenAPI check see one API) and that the lane serves with the same
