@@ -1,8 +1,23 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '@graphium/shared';
 import { loadConfig } from '../src/config.js';
+
+const made: string[] = [];
+
+/** A controller.json with `contents` in a fresh directory, removed after the test. */
+function configFile(contents: unknown): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
+  made.push(dir);
+  const file = join(dir, 'controller.json');
+  writeFileSync(file, JSON.stringify(contents));
+  return { dir, file };
+}
+
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('loadConfig', () => {
   it('has defaults for everything', () => {
@@ -10,9 +25,7 @@ describe('loadConfig', () => {
   });
 
   it('layers defaults < file < env < flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
-    const file = join(dir, 'controller.json');
-    writeFileSync(file, JSON.stringify({ port: 1000, dataDir: '/from/file', leaseSeconds: 90 }));
+    const { file } = configFile({ port: 1000, dataDir: '/from/file', leaseSeconds: 90 });
     const config = loadConfig({ file, env: { GRAPHIUM_PORT: '2000', GRAPHIUM_DATA_DIR: '/from/env' }, flags: { port: 3000 } });
     expect(config).toMatchObject({ port: 3000, dataDir: '/from/env', leaseSeconds: 90 });
     expect(Object.isFrozen(config)).toBe(true);
@@ -35,17 +48,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: {}, flags: {} }).failover).toBe(true);
     expect(loadConfig({ env: { GRAPHIUM_FAILOVER: 'false' }, flags: {} }).failover).toBe(false);
     expect(loadConfig({ env: { GRAPHIUM_FAILOVER: 'on' }, flags: { failover: 'off' } }).failover).toBe(false);
-    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
-    const file = join(dir, 'controller.json');
-    writeFileSync(file, JSON.stringify({ failover: false }));
+    const { file } = configFile({ failover: false });
     expect(loadConfig({ file, env: {}, flags: {} }).failover).toBe(false);
     expect(() => loadConfig({ env: { GRAPHIUM_FAILOVER: 'sometimes' }, flags: {} })).toThrow(/failover:/);
   });
 
   it('refuses unknown keys in the file and unreadable files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'graphium-config-'));
-    const file = join(dir, 'controller.json');
-    writeFileSync(file, JSON.stringify({ prot: 1 }));
+    const { dir, file } = configFile({ prot: 1 });
     expect(() => loadConfig({ file, env: {}, flags: {} })).toThrow(/prot/);
     expect(() => loadConfig({ file: join(dir, 'missing.json'), env: {}, flags: {} })).toThrow(/cannot be read/);
   });
