@@ -21,7 +21,7 @@ import { principalOf } from '../auth/access.js';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Principal } from '../ports.js';
 import { answerJson } from './answerJson.js';
-import { jsonBody, type NodeMiddleware } from './bodies.js';
+import type { NodeMiddleware } from './bodies.js';
 import type { RouteDeps } from './deps.js';
 import { answerError } from './errorHandler.js';
 import { beginRequest } from './requestContext.js';
@@ -50,9 +50,8 @@ export interface LaneRoute {
   handle(call: LaneCall): Promise<unknown>;
 }
 
-/** Mounts lane routes on the express router, with a JSON body parser each. */
-export function mountLaneRoutes(router: Router, routes: readonly LaneRoute[], bodyLimitBytes: number): void {
-  const body = jsonBody(bodyLimitBytes);
+/** Mounts lane routes on the express router, each with the lane's JSON body parsers (`jsonBody`). */
+export function mountLaneRoutes(router: Router, routes: readonly LaneRoute[], body: readonly NodeMiddleware[]): void {
   for (const route of routes) {
     router[route.method](
       route.path,
@@ -132,11 +131,11 @@ async function runMiddleware(middleware: readonly NodeMiddleware[], req: Incomin
 /** A request listener serving `routes` itself and handing every other request to `fallback` (express). */
 export function agentLane(
   routes: readonly LaneRoute[],
-  deps: Pick<RouteDeps, 'tokens' | 'log' | 'metrics' | 'options'>,
+  deps: Pick<RouteDeps, 'tokens' | 'log' | 'metrics'> & { body: readonly NodeMiddleware[] },
   fallback: RequestListener,
 ): RequestListener {
   const matchers = routes.map(matcherOf);
-  const body = jsonBody(deps.options.bodyLimitBytes);
+  const { body } = deps;
 
   const serve = async ({ route, params, query }: Hit, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const scope = beginRequest({}, req, res, { log: deps.log, metrics: deps.metrics, route: () => route.path });

@@ -9,6 +9,7 @@ import type { RequestListener } from 'node:http';
 import express, { type Application } from 'express';
 import { authenticate } from '../auth/authenticate.js';
 import { agentLane, mountLaneRoutes } from './agentLane.js';
+import { jsonBody } from './bodies.js';
 import { DEFAULT_APP_OPTIONS, type AppDeps, type RouteDeps } from './deps.js';
 import { errorHandler, notFound } from './errorHandler.js';
 import './locals.js';
@@ -54,12 +55,14 @@ export function createApp(deps: AppDeps): HttpApi {
   tokenRoutes(router, routeDeps);
   metaRoutes(router, routeDeps);
   const laneRoutes = [...agentLaneRoutes(routeDeps), ...taskLaneRoutes(routeDeps)];
-  mountLaneRoutes(router, laneRoutes, routeDeps.options.bodyLimitBytes);
+  // One set of body parsers for the lane routes, whichever path serves them.
+  const laneBody = jsonBody(routeDeps.options.bodyLimitBytes);
+  mountLaneRoutes(router, laneRoutes, laneBody);
   answerUnservedMethods(router);
   app.use(router);
   app.locals[API_ROUTER] = router;
 
   app.use(notFound);
   app.use(errorHandler());
-  return { app, handle: agentLane(laneRoutes, routeDeps, app) };
+  return { app, handle: agentLane(laneRoutes, { ...routeDeps, body: laneBody }, app) };
 }

@@ -4,7 +4,7 @@
  * when the server shuts down, or when the caller ends the stream — whichever comes first.
  */
 import type { Response } from 'express';
-import { atShutdown } from './requestSignal.js';
+import { atShutdown } from './atShutdown.js';
 
 export interface EventStreamOptions {
   heartbeatMs: number;

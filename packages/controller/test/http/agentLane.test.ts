@@ -11,6 +11,7 @@ import { AppError } from '@graphium/shared';
 import pino from 'pino';
 import { request } from 'undici';
 import { agentLane, type LaneRoute } from '../../src/http/agentLane.js';
+import { jsonBody } from '../../src/http/bodies.js';
 import { DEFAULT_APP_OPTIONS } from '../../src/http/deps.js';
 import { Metrics } from '../../src/metrics.js';
 import { MemoryTaskQueue } from '../../src/queue/memoryTaskQueue.js';
@@ -157,7 +158,7 @@ describe('agent lane: which requests it takes', () => {
   };
   const lane = agentLane(
     [route],
-    { tokens, log: pino({ level: 'silent' }), metrics: new Metrics(new MemoryTaskQueue(), { processMetrics: false }), options: DEFAULT_APP_OPTIONS },
+    { tokens, log: pino({ level: 'silent' }), metrics: new Metrics(new MemoryTaskQueue(), { processMetrics: false }), body: jsonBody(DEFAULT_APP_OPTIONS.bodyLimitBytes) },
     fallback,
   );
   const send = (method: InjectOptions['method'], url: string) => inject(lane, { method, url, headers: bearer(AGENT_VM1), payload: { n: 1 } });
@@ -198,7 +199,7 @@ describe('agent lane: which requests it takes', () => {
     const unanswerable = new AppError('BAD_REQUEST', 'too big to say', { details: { size: 10n ** 30n } });
     const failing = agentLane(
       [{ ...route, handle: () => Promise.reject(unanswerable) }],
-      { tokens, log: pino({ level: 'error' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) }), metrics: new Metrics(new MemoryTaskQueue(), { processMetrics: false }), options: DEFAULT_APP_OPTIONS },
+      { tokens, log: pino({ level: 'error' }, { write: (line: string) => logs.push(JSON.parse(line) as Record<string, unknown>) }), metrics: new Metrics(new MemoryTaskQueue(), { processMetrics: false }), body: jsonBody(DEFAULT_APP_OPTIONS.bodyLimitBytes) },
       fallback,
     );
     const server = await listen(failing);

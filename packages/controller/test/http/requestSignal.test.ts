@@ -4,7 +4,8 @@
  * signal itself carries one listener however many requests are held.
  */
 import { EventEmitter, getEventListeners } from 'node:events';
-import { atShutdown, heldUntilShutdown, requestSignal } from '../../src/http/requestSignal.js';
+import { atShutdown, heldUntilShutdown } from '../../src/http/atShutdown.js';
+import { requestSignal } from '../../src/http/requestSignal.js';
 
 /** Just what requestSignal uses of an express response. */
 class FakeResponse extends EventEmitter {

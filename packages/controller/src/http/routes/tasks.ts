@@ -42,7 +42,7 @@ export function taskLaneRoutes({ queue }: RouteDeps): LaneRoute[] {
       // The reporting host is the token's; the queue refuses (403) a task of another host and (409) a stale lease.
       method: 'put',
       path: '/api/v1/tasks/:id/status',
-      guard: (principal) => hostOfAgent(principal),
+      guard: hostOfAgent,
       handle: async ({ params, body, principal }) =>
         queue.report(pathParam({ params }, 'id'), hostOfAgent(principal), parseBody(taskStatusUpdate, body)),
     },
